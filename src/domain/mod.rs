@@ -1,0 +1,9 @@
+//! Pure types and rules of the postal vote: no IO, no clock, no database or HTTP types.
+
+pub mod audit;
+pub mod election;
+pub mod elector;
+pub mod entity;
+pub mod geo;
+pub mod lnere;
+pub mod role;

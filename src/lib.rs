@@ -1,0 +1,10 @@
+//! pep-tracker: the logistics of Mexico's postal vote from abroad.
+//!
+//! Layers only look down: `web` and `cli` call `ops`; `ops` uses `storage`, `documents`
+//! and `carriers`; everything may use `domain`, which does no IO and reads no clock.
+
+pub mod cli;
+pub mod domain;
+pub mod ops;
+pub mod storage;
+pub mod web;

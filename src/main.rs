@@ -1,1 +1,5 @@
-fn main() {}
+//! The `pep-tracker` binary: everything lives in the library.
+
+fn main() -> std::process::ExitCode {
+    pep_tracker::cli::main()
+}

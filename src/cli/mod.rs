@@ -1,1 +1,89 @@
-//! TODO
+//! The `pep-tracker` command line: one clap subcommand per operator task, each `run(args)`.
+
+mod accounts;
+mod list;
+mod maintenance;
+mod serve;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::storage::Db;
+
+/// Logistics of Mexico's postal vote from abroad (PEP tracking and envelope reception).
+#[derive(Debug, Parser)]
+#[command(name = "pep-tracker", version)]
+pub struct Cli {
+    /// The database of the electoral process [default: db/pep-tracker.sqlite3]
+    #[arg(long, env = "PEP_DB", global = true)]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create or migrate the database and load the election settings
+    Init(list::InitArgs),
+    /// Write a synthetic LNERE postal CSV, distributed like the real lists
+    DemoData(list::DemoDataArgs),
+    /// Import the LNERE postal list: all rows or none
+    ImportLnere(list::ImportArgs),
+    /// Staff accounts
+    #[command(subcommand)]
+    User(accounts::UserCommand),
+    /// API bearer tokens
+    #[command(subcommand)]
+    Token(accounts::TokenCommand),
+    /// The audit trail
+    #[command(subcommand)]
+    Audit(maintenance::AuditCommand),
+    /// Write an online, consistent copy of the database
+    Backup(maintenance::BackupArgs),
+    /// Run the web application
+    Serve(serve::ServeArgs),
+}
+
+const DEFAULT_DB: &str = "db/pep-tracker.sqlite3";
+
+impl Cli {
+    fn db_path(&self) -> PathBuf {
+        self.db.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
+    }
+}
+
+/// Opens the database, which must already exist (created by `init`).
+fn open_existing(path: &Path) -> anyhow::Result<Db> {
+    if !path.exists() {
+        anyhow::bail!(
+            "{}: no existe; créela con `pep-tracker init --election ARCHIVO.toml`",
+            path.display()
+        );
+    }
+    Ok(Db::open(path)?)
+}
+
+/// Parses the arguments, runs the command, and turns errors into a message and exit code 1.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let db = cli.db_path();
+    let result = match cli.command {
+        Command::Init(a) => list::init(&db, a),
+        Command::DemoData(a) => list::demo_data(a),
+        Command::ImportLnere(a) => list::import(&db, a),
+        Command::User(c) => accounts::user(&db, c),
+        Command::Token(c) => accounts::token(&db, c),
+        Command::Audit(c) => maintenance::audit(&db, c),
+        Command::Backup(a) => maintenance::backup(&db, a),
+        Command::Serve(a) => serve::run(cli.db, a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,1 +1,60 @@
-//! TODO
+//! Use cases shared by web, CLI and poller. Each takes the database, the actor and `now`.
+
+pub mod audit;
+pub mod demo;
+pub mod demo_data;
+pub mod election;
+pub mod import;
+pub mod keys;
+pub mod stats;
+pub mod users;
+
+use crate::storage::StorageError;
+
+/// Errors of the use cases; the web maps each kind to one status code in one place.
+#[derive(Debug, thiserror::Error)]
+pub enum OpsError {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// The input was refused; nothing changed.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("no hay elección cargada: ejecute `pep-tracker init --election ARCHIVO.toml`")]
+    NoElection,
+}
+
+pub type Result<T, E = OpsError> = std::result::Result<T, E>;
+
+/// Who makes a change, as written in the audit trail: `user:ana`, `token:poller`, `cli`, `system`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor(String);
+
+impl Actor {
+    pub fn user(name: &str) -> Actor {
+        Actor(format!("user:{name}"))
+    }
+    pub fn token(name: &str) -> Actor {
+        Actor(format!("token:{name}"))
+    }
+    /// The command line, run by the operating-system user given (or unknown).
+    pub fn cli() -> Actor {
+        let who = std::env::var("USER").unwrap_or_else(|_| "?".into());
+        Actor(format!("cli:{who}"))
+    }
+    pub fn system() -> Actor {
+        Actor("system".into())
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Actor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}

@@ -1,1 +1,64 @@
-//! TODO
+//! The Rocket web application: pages for staff, the JSON API, and their guards.
+//!
+//! A handler extracts typed input, converts it to domain types, calls one `ops` function and
+//! maps the result to a template, a redirect or JSON. Roles are stated per route (see
+//! [`policy`]); errors map to status codes in [`error`].
+
+pub mod api;
+pub mod auth;
+pub mod csrf;
+pub mod error;
+pub mod pages;
+pub mod policy;
+pub mod throttle;
+pub mod views;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rocket::fs::FileServer;
+use rocket::{Build, Rocket};
+use rocket_dyn_templates::Template;
+
+use crate::ops::keys::Secrets;
+use crate::storage::Db;
+
+/// Shared state of the running app.
+pub struct App {
+    pub db: Arc<Db>,
+    pub login_throttle: throttle::LoginThrottle,
+}
+
+/// Where templates and static files live: beside the crate unless configured.
+fn asset_dir(name: &str) -> PathBuf {
+    let local = PathBuf::from(name);
+    if local.is_dir() {
+        local
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(name)
+    }
+}
+
+/// Builds the app over `db`, with Rocket's configuration (Rocket.toml, ROCKET_* env) and the
+/// installation's cookie key.
+pub fn build(db: Arc<Db>, secrets: &Secrets) -> Rocket<Build> {
+    let figment = rocket::Config::figment()
+        .merge(("secret_key", secrets.cookie_key.to_vec()))
+        .merge(("template_dir", asset_dir("templates")));
+    build_with(db, figment)
+}
+
+/// As [`build`], with an explicit figment (tests use this to pick ports and limits).
+pub fn build_with(db: Arc<Db>, figment: rocket::figment::Figment) -> Rocket<Build> {
+    rocket::custom(figment)
+        .manage(App {
+            db,
+            login_throttle: throttle::LoginThrottle::new(),
+        })
+        .attach(Template::fairing())
+        .mount("/", pages::routes())
+        .mount("/api/v1", api::routes())
+        .mount("/static", FileServer::from(asset_dir("static")).rank(20))
+        .register("/", error::page_catchers())
+        .register("/api", error::api_catchers())
+}

@@ -1,0 +1,88 @@
+//! The demo election behind `serve --demo`: settings, a synthetic list, and staff accounts.
+
+use chrono::{DateTime, Utc};
+use rand::RngCore;
+
+use super::demo_data::{write_demo_csv, DemoSpec};
+use super::import::{import_lnere, Observer};
+use super::{election, users, Actor, OpsError, Result};
+use crate::domain::role::Role;
+use crate::storage::{self, Db};
+
+/// The demo election: the PEL 2021-2022 (four local elections of June 2022).
+pub const DEMO_ELECTION: &str = r#"name = "PEL 2021-2022 (demostración)"
+election_day = "2022-06-05"
+polls_open = "08:00"
+timezone = "America/Mexico_City"
+max_electors_per_mec = 750
+entities = ["01", "10", "20", "28"]
+
+[return_address]
+name = "Instituto Nacional Electoral - Voto de las y los Mexicanos Residentes en el Extranjero"
+line1 = "Viaducto Tlalpan 100, Arenal Tepepan"
+city = "Tlalpan, Ciudad de México"
+region = "CDMX"
+postal_code = "14610"
+country = "MX"
+"#;
+
+/// Size of the demo list: the PEL 2021-2022 postal registrants (Nov 2021 cut).
+pub const DEMO_ELECTORS: usize = 1_517;
+
+/// The demo staff: one account per role.
+pub const DEMO_USERS: [(&str, Role); 5] = [
+    ("admin", Role::Admin),
+    ("envios", Role::Shipping),
+    ("recepcion", Role::Reception),
+    ("sync", Role::Sync),
+    ("consulta", Role::Viewer),
+];
+
+/// Loads the demo election and list when the database has no election yet.
+/// Returns whether anything was created.
+pub fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool> {
+    if db
+        .read(|c| storage::election::load(c).map_err(OpsError::from))?
+        .is_some()
+    {
+        return Ok(false);
+    }
+    let actor = Actor::system();
+    election::load(db, DEMO_ELECTION, &actor, now)?;
+    let mut csv = Vec::new();
+    let spec = DemoSpec {
+        electors: DEMO_ELECTORS,
+        seed: 2022,
+        entities: Vec::new(),
+    };
+    write_demo_csv(&spec, &mut csv).map_err(|e| OpsError::Invalid(e.to_string()))?;
+    let mut first_error = None;
+    import_lnere(
+        db,
+        csv.as_slice(),
+        "demo-lnere.csv",
+        &actor,
+        now,
+        Observer {
+            progress: &mut |_| {},
+            error: &mut |e| {
+                first_error.get_or_insert_with(|| e.to_string());
+            },
+        },
+    )
+    .map_err(|e| OpsError::Invalid(format!("{e}: {}", first_error.unwrap_or_default())))?;
+    Ok(true)
+}
+
+/// Gives every demo account a fresh random password and returns them for printing.
+pub fn reset_demo_users(db: &Db, now: DateTime<Utc>) -> Result<Vec<(String, Role, String)>> {
+    let mut out = Vec::new();
+    for (name, role) in DEMO_USERS {
+        let mut bytes = [0u8; 9];
+        rand::rng().fill_bytes(&mut bytes);
+        let password = format!("demo-{}", hex::encode(bytes));
+        users::add_user(db, name, role, &password, &Actor::system(), now)?;
+        out.push((name.to_string(), role, password));
+    }
+    Ok(out)
+}

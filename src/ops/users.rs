@@ -1,0 +1,244 @@
+//! Staff accounts, bearer tokens and web sessions: creation, login, logout, authentication.
+
+use std::sync::OnceLock;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::{Actor, OpsError, Result};
+use crate::domain::role::Role;
+use crate::storage::{audit, users, Db};
+
+/// How long a web session lasts (a reception shift).
+pub const SESSION_HOURS: i64 = 12;
+pub const MIN_PASSWORD: usize = 12;
+
+/// A signed-in staff member.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Principal {
+    pub name: String,
+    pub role: Role,
+    /// `user` for people, `token` for API clients.
+    pub kind: &'static str,
+}
+
+impl Principal {
+    pub fn actor(&self) -> Actor {
+        match self.kind {
+            "token" => Actor::token(&self.name),
+            _ => Actor::user(&self.name),
+        }
+    }
+}
+
+fn check_name(name: &str) -> Result<()> {
+    let ok = (1..=40).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if !ok {
+        return Err(OpsError::Invalid(format!(
+            "name: «{name}» debe tener de 1 a 40 caracteres a-z, 0-9, punto, guion o guion bajo"
+        )));
+    }
+    Ok(())
+}
+
+pub fn hash_password(password: &str) -> String {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).expect("16 bytes is a valid salt");
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 with default parameters cannot fail")
+        .to_string()
+}
+
+fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Creates a user or resets an existing one's password and role (its sessions end).
+pub fn add_user(
+    db: &Db,
+    name: &str,
+    role: Role,
+    password: &str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    check_name(name)?;
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(OpsError::Invalid(format!(
+            "password: al menos {MIN_PASSWORD} caracteres"
+        )));
+    }
+    let hash = hash_password(password);
+    db.write(|tx| {
+        let (_, existed) = users::upsert_user(tx, name, role, &hash, now)?;
+        let after = format!("{{\"name\":\"{name}\",\"role\":\"{role}\"}}");
+        audit::append(
+            tx,
+            &audit::AuditEntry {
+                actor: actor.as_str(),
+                action: if existed { "user.reset" } else { "user.create" },
+                subject: &format!("user:{name}"),
+                before: None,
+                after: Some(after.as_bytes()),
+                detail: &format!("rol {role}"),
+            },
+            now,
+        )?;
+        Ok(existed)
+    })
+}
+
+fn sha_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+fn random_secret(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    format!(
+        "{prefix}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
+}
+
+/// Creates a bearer token; the token itself is returned once and only its hash is stored.
+pub fn create_token(
+    db: &Db,
+    name: &str,
+    role: Role,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    check_name(name)?;
+    let token = random_secret("pep_");
+    db.write(|tx| {
+        if users::token_exists(tx, name)? {
+            return Err(OpsError::Conflict(format!(
+                "name: ya existe un token «{name}»"
+            )));
+        }
+        users::insert_token(tx, name, role, &sha_hex(&token), now)?;
+        audit::append(
+            tx,
+            &audit::AuditEntry {
+                actor: actor.as_str(),
+                action: "token.create",
+                subject: &format!("token:{name}"),
+                detail: &format!("rol {role}"),
+                ..Default::default()
+            },
+            now,
+        )?;
+        Ok(())
+    })?;
+    Ok(token)
+}
+
+/// The principal behind a bearer token, if it is live.
+pub fn authenticate_token(db: &Db, token: &str) -> Result<Option<Principal>> {
+    if !token.starts_with("pep_") || token.len() > 100 {
+        return Ok(None);
+    }
+    let found = db.read(|c| users::token_by_hash(c, &sha_hex(token)))?;
+    Ok(found.map(|(name, role)| Principal {
+        name,
+        role,
+        kind: "token",
+    }))
+}
+
+/// Checks a password and opens a session; returns the session secret for the cookie.
+pub fn login(
+    db: &Db,
+    name: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(String, Principal)>> {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    let user = db.read(|c| users::user_by_name(c, name))?;
+    let Some(user) = user.filter(|u| !u.disabled) else {
+        // Same work as a real check, so timing does not tell which names exist.
+        verify_password(
+            DUMMY.get_or_init(|| hash_password("dummy-password")),
+            password,
+        );
+        return Ok(None);
+    };
+    if !verify_password(&user.password_hash, password) {
+        return Ok(None);
+    }
+    let secret = random_secret("");
+    db.write(|tx| {
+        users::insert_session(
+            tx,
+            &sha_hex(&secret),
+            user.id,
+            now,
+            now + Duration::hours(SESSION_HOURS),
+        )?;
+        audit::append(
+            tx,
+            &audit::AuditEntry {
+                actor: &format!("user:{}", user.name),
+                action: "session.login",
+                subject: &format!("user:{}", user.name),
+                ..Default::default()
+            },
+            now,
+        )?;
+        Ok::<_, OpsError>(())
+    })?;
+    Ok(Some((
+        secret,
+        Principal {
+            name: user.name,
+            role: user.role,
+            kind: "user",
+        },
+    )))
+}
+
+/// The user behind a live session secret.
+pub fn session(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Option<Principal>> {
+    let user = db.read(|c| users::session_user(c, &sha_hex(secret), now))?;
+    Ok(user.map(|u| Principal {
+        name: u.name,
+        role: u.role,
+        kind: "user",
+    }))
+}
+
+/// Ends a session (audited when it existed).
+pub fn logout(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<()> {
+    db.write(|tx| {
+        if let Some(user) = users::delete_session(tx, &sha_hex(secret))? {
+            let who = format!("user:{user}");
+            audit::append(
+                tx,
+                &audit::AuditEntry {
+                    actor: &who,
+                    action: "session.logout",
+                    subject: &who,
+                    ..Default::default()
+                },
+                now,
+            )?;
+        }
+        Ok(())
+    })
+}

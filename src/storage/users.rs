@@ -1,0 +1,161 @@
+//! The users, tokens and sessions tables.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use super::{ts, Result, StorageError};
+use crate::domain::role::Role;
+
+/// A staff account as stored (the password hash stays in this module's callers' hands).
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+fn role(s: String) -> Result<Role> {
+    s.parse()
+        .map_err(|_| StorageError::Corrupt(format!("rol «{s}»")))
+}
+
+/// Creates a user, or replaces the password and role of an existing one; returns the id and
+/// whether it existed.
+pub fn upsert_user(
+    tx: &Transaction,
+    name: &str,
+    role: Role,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(i64, bool)> {
+    let existing: Option<i64> = tx
+        .query_row("SELECT id FROM users WHERE name = ?1", [name], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = existing {
+        tx.execute(
+            "UPDATE users SET role = ?1, password_hash = ?2, disabled = 0 WHERE id = ?3",
+            params![role.as_str(), password_hash, id],
+        )?;
+        tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+        return Ok((id, true));
+    }
+    tx.execute(
+        "INSERT INTO users (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![name, role.as_str(), password_hash, ts(now)],
+    )?;
+    Ok((tx.last_insert_rowid(), false))
+}
+
+pub fn user_by_name(conn: &Connection, name: &str) -> Result<Option<UserRow>> {
+    user_where(conn, "name = ?1", &name)
+}
+
+fn user_where(conn: &Connection, cond: &str, arg: &dyn rusqlite::ToSql) -> Result<Option<UserRow>> {
+    let row = conn
+        .query_row(
+            &format!("SELECT id, name, role, password_hash, disabled FROM users WHERE {cond}"),
+            [arg],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, bool>(4)?,
+                ))
+            },
+        )
+        .optional()?;
+    row.map(|(id, name, r, password_hash, disabled)| {
+        Ok(UserRow {
+            id,
+            name,
+            role: role(r)?,
+            password_hash,
+            disabled,
+        })
+    })
+    .transpose()
+}
+
+/// Stores a new bearer token's hash; fails on a repeated name.
+pub fn insert_token(
+    tx: &Transaction,
+    name: &str,
+    role: Role,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO tokens (name, role, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![name, role.as_str(), token_hash, ts(now)],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+pub fn token_exists(conn: &Connection, name: &str) -> Result<bool> {
+    Ok(conn
+        .query_row("SELECT 1 FROM tokens WHERE name = ?1", [name], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// The name and role of a live (not revoked) token, by hash.
+pub fn token_by_hash(conn: &Connection, token_hash: &str) -> Result<Option<(String, Role)>> {
+    let row: Option<(String, String)> = conn
+        .query_row(
+            "SELECT name, role FROM tokens WHERE token_hash = ?1 AND revoked_at IS NULL",
+            [token_hash],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    row.map(|(n, r)| Ok((n, role(r)?))).transpose()
+}
+
+pub fn insert_session(
+    tx: &Transaction,
+    id_hash: &str,
+    user_id: i64,
+    now: DateTime<Utc>,
+    expires: DateTime<Utc>,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        params![id_hash, user_id, ts(now), ts(expires)],
+    )?;
+    Ok(())
+}
+
+/// The user behind a live session.
+pub fn session_user(
+    conn: &Connection,
+    id_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<UserRow>> {
+    let user_id: Option<i64> = conn
+        .query_row(
+            "SELECT user_id FROM sessions WHERE id = ?1 AND expires_at > ?2",
+            params![id_hash, ts(now)],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match user_id {
+        Some(id) => Ok(user_where(conn, "id = ?1", &id)?.filter(|u| !u.disabled)),
+        None => Ok(None),
+    }
+}
+
+/// Deletes a session; returns the name of the user it belonged to.
+pub fn delete_session(tx: &Transaction, id_hash: &str) -> Result<Option<String>> {
+    let user: Option<String> = tx
+        .query_row(
+            "SELECT u.name FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?1",
+            [id_hash],
+            |r| r.get(0),
+        )
+        .optional()?;
+    tx.execute("DELETE FROM sessions WHERE id = ?1", [id_hash])?;
+    Ok(user)
+}

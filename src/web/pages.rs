@@ -1,0 +1,178 @@
+//! Staff pages: login, logout, the dashboard and the audit trail.
+
+use chrono::Utc;
+use rocket::form::{Form, FromForm};
+use rocket::http::{CookieJar, Status};
+use rocket::response::Redirect;
+use rocket::{get, post, routes, Route, State};
+use rocket_dyn_templates::{context, Template};
+
+use super::auth::{self, Page};
+use super::csrf::CsrfToken;
+use super::error::PageError;
+use super::policy::{AdminOnly, AnyRole};
+use super::App;
+use crate::ops::{self, users};
+
+pub fn routes() -> Vec<Route> {
+    routes![healthz, login_page, login, logout, dashboard, audit_page]
+}
+
+/// 200 when the database answers.
+#[get("/healthz")]
+pub fn healthz(app: &State<App>) -> (Status, &'static str) {
+    if ops::audit::ping(&app.db).is_ok() {
+        (Status::Ok, "ok")
+    } else {
+        (Status::ServiceUnavailable, "base de datos sin respuesta")
+    }
+}
+
+/// Only same-site absolute paths are followed after login.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+#[get("/login?<next>")]
+pub fn login_page(next: Option<String>, csrf: CsrfToken) -> Template {
+    Template::render(
+        "login",
+        context! { title: "Iniciar sesión", csrf: csrf.0, next: safe_next(next.as_deref()), error: Option::<String>::None },
+    )
+}
+
+#[derive(FromForm)]
+pub struct LoginForm {
+    #[field(validate = len(..=100))]
+    name: String,
+    #[field(validate = len(..=200))]
+    password: String,
+    csrf: String,
+    next: Option<String>,
+}
+
+#[post("/login", data = "<form>")]
+pub async fn login(
+    form: Form<LoginForm>,
+    csrf: CsrfToken,
+    jar: &CookieJar<'_>,
+    app: &State<App>,
+    addr: Option<std::net::IpAddr>,
+) -> Result<Redirect, (Status, Template)> {
+    let again = |status: Status, error: String| {
+        let next = safe_next(form.next.as_deref());
+        (
+            status,
+            Template::render(
+                "login",
+                context! { title: "Iniciar sesión", csrf: csrf.0.clone(), next, error },
+            ),
+        )
+    };
+    if csrf.check(&form.csrf).is_err() {
+        return Err(again(
+            Status::Forbidden,
+            "El formulario caducó; intente de nuevo.".into(),
+        ));
+    }
+    let address = addr.map_or_else(|| "local".to_string(), |a| a.to_string());
+    if let Err(wait) = app.login_throttle.attempt(&address, &form.name) {
+        return Err(again(
+            Status::TooManyRequests,
+            format!(
+                "Demasiados intentos. Espere {} segundos.",
+                wait.as_secs().max(1)
+            ),
+        ));
+    }
+    let db = app.db.clone();
+    let (name, password) = (form.name.clone(), form.password.clone());
+    // Password hashing is deliberately slow: keep it off the async workers.
+    let result = rocket::tokio::task::spawn_blocking(move || {
+        users::login(&db, &name, &password, Utc::now())
+    })
+    .await
+    .map_err(|_| again(Status::InternalServerError, "Error interno.".into()))?;
+    match result {
+        Ok(Some((secret, _))) => {
+            auth::set_session(jar, secret, false);
+            Ok(Redirect::to(safe_next(form.next.as_deref())))
+        }
+        Ok(None) => Err(again(
+            Status::Unauthorized,
+            "Usuario o contraseña incorrectos.".into(),
+        )),
+        Err(_) => Err(again(
+            Status::ServiceUnavailable,
+            "La base de datos no responde.".into(),
+        )),
+    }
+}
+
+#[derive(FromForm)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+#[post("/logout", data = "<form>")]
+pub fn logout(
+    _user: Page<AnyRole>,
+    form: Form<CsrfForm>,
+    csrf: CsrfToken,
+    jar: &CookieJar<'_>,
+    app: &State<App>,
+) -> Result<Redirect, PageError> {
+    csrf.check(&form.csrf)?;
+    if let Some(c) = jar.get_private(auth::SESSION_COOKIE) {
+        users::logout(&app.db, c.value(), Utc::now())?;
+    }
+    auth::clear_session(jar);
+    Ok(Redirect::to(rocket::uri!(login_page(
+        next = Option::<String>::None
+    ))))
+}
+
+#[get("/")]
+pub fn dashboard(
+    page: Page<AnyRole>,
+    csrf: CsrfToken,
+    app: &State<App>,
+) -> Result<Template, PageError> {
+    let election = ops::election::current(&app.db)?;
+    let stats = ops::stats::list_stats(&app.db)?;
+    Ok(Template::render(
+        "dashboard",
+        context! {
+            title: "Tablero",
+            user: &page.user,
+            csrf: csrf.0,
+            election: super::views::ElectionView::from(&election),
+            stats,
+        },
+    ))
+}
+
+#[get("/audit")]
+pub fn audit_page(
+    page: Page<AdminOnly>,
+    csrf: CsrfToken,
+    app: &State<App>,
+) -> Result<Template, PageError> {
+    let chain = ops::audit::verify(&app.db)?;
+    let records = ops::audit::recent(&app.db, 200)?;
+    Ok(Template::render(
+        "audit",
+        context! {
+            title: "Bitácora",
+            user: &page.user,
+            csrf: csrf.0,
+            intact: chain.is_ok(),
+            verified: chain.as_ref().ok(),
+            problem: chain.as_ref().err().map(|e| e.to_string()),
+            records,
+        },
+    ))
+}

@@ -1,0 +1,59 @@
+//! Which roles each route admits: one type per policy, and the table the tests walk.
+
+use crate::domain::role::Role;
+
+/// A set of admitted roles, as a type so guards can name it: `Page<Shipping>`.
+pub trait Policy: Send + Sync + 'static {
+    const ROLES: &'static [Role];
+}
+
+macro_rules! policy {
+    ($(#[$doc:meta])* $name:ident = [$($role:ident),+]) => {
+        $(#[$doc])*
+        pub struct $name;
+        impl Policy for $name {
+            const ROLES: &'static [Role] = &[$(Role::$role),+];
+        }
+    };
+}
+
+policy!(
+    /// Every signed-in role.
+    AnyRole = [Admin, Shipping, Reception, Sync, Viewer]
+);
+policy!(
+    /// Administration only.
+    AdminOnly = [Admin]
+);
+policy!(
+    /// The shipping desk.
+    Shipping = [Admin, Shipping]
+);
+policy!(
+    /// The reception desk of the postal MEC.
+    Reception = [Admin, Reception]
+);
+policy!(
+    /// The courier sync job.
+    SyncJob = [Admin, Sync]
+);
+
+/// Who may use a route: nobody signed in is needed, or one of these roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Public,
+    Roles(&'static [Role]),
+}
+
+/// Every mounted route with its access rule. A test walks this table with every role and
+/// checks that the app allows and denies exactly as written, and that no route is missing.
+pub const ROUTES: &[(&str, &str, Access)] = &[
+    ("GET", "/healthz", Access::Public),
+    ("GET", "/login", Access::Public),
+    ("POST", "/login", Access::Public),
+    ("POST", "/logout", Access::Roles(AnyRole::ROLES)),
+    ("GET", "/", Access::Roles(AnyRole::ROLES)),
+    ("GET", "/audit", Access::Roles(AdminOnly::ROLES)),
+    ("GET", "/api/v1/stats", Access::Roles(AnyRole::ROLES)),
+    ("GET", "/static/<path..>", Access::Public),
+];

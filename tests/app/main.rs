@@ -1,0 +1,8 @@
+//! The integration suite: one binary, a fresh temporary database per test.
+
+mod audit_chain;
+mod cli_commands;
+mod import_list;
+mod routes_and_roles;
+mod sessions;
+mod support;

@@ -1,0 +1,145 @@
+//! TestApp: a temporary database with an election, the CLI binary, and a local web client.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+
+use chrono::Utc;
+use pep_tracker::domain::role::Role;
+use pep_tracker::ops::{self, Actor};
+use pep_tracker::storage::Db;
+use rocket::http::{ContentType, Status};
+use rocket::local::blocking::Client;
+
+pub const ELECTION: &str = r#"name = "PEL 2021-2022"
+election_day = "2022-06-05"
+polls_open = "08:00"
+timezone = "America/Mexico_City"
+max_electors_per_mec = 750
+entities = ["01", "10", "20", "28"]
+"#;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub dir: tempfile::TempDir,
+    pub db_path: PathBuf,
+    pub db: Arc<Db>,
+}
+
+impl TestApp {
+    /// A database with the PEL 2021-2022 election loaded, through `init` as an operator would.
+    pub fn new() -> TestApp {
+        let app = TestApp::empty();
+        let toml = app.write_file("election.toml", ELECTION);
+        let out = app.cli(&["init", "--election", toml.to_str().unwrap()]);
+        assert!(out.status.success(), "init: {}", stderr(&out));
+        app
+    }
+
+    /// A temporary directory and a database path, nothing created yet.
+    pub fn empty() -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db_path = dir.path().join("pep.sqlite3");
+        let db = Arc::new(Db::open(&db_path).expect("open db"));
+        TestApp { dir, db_path, db }
+    }
+
+    pub fn write_file(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, text).expect("write file");
+        p
+    }
+
+    /// Runs the CLI binary against this database.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        self.cli_with_stdin(args, "")
+    }
+
+    pub fn cli_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pep-tracker"))
+            .arg("--db")
+            .arg(&self.db_path)
+            .args(args)
+            .env_remove("PEP_KEY_FILE")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run pep-tracker");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().expect("wait pep-tracker")
+    }
+
+    /// Imports `n` demo electors through the CLI.
+    pub fn import_demo(&self, n: usize, seed: u64) {
+        let csv = self.dir.path().join(format!("demo-{seed}.csv"));
+        let out = self.cli(&[
+            "demo-data",
+            "--electors",
+            &n.to_string(),
+            "--seed",
+            &seed.to_string(),
+            "--out",
+            csv.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "demo-data: {}", stderr(&out));
+        let out = self.cli(&["import-lnere", csv.to_str().unwrap()]);
+        assert!(out.status.success(), "import: {}", stderr(&out));
+    }
+
+    pub fn add_user(&self, name: &str, role: Role) {
+        ops::users::add_user(&self.db, name, role, PASSWORD, &Actor::system(), Utc::now())
+            .expect("add user");
+    }
+
+    pub fn token(&self, name: &str, role: Role) -> String {
+        ops::users::create_token(&self.db, name, role, &Actor::system(), Utc::now())
+            .expect("create token")
+    }
+
+    pub fn client(&self) -> Client {
+        let secrets = ops::keys::load(&ops::keys::key_path_for(&self.db_path)).expect("key file");
+        Client::tracked(pep_tracker::web::build(self.db.clone(), &secrets)).expect("rocket")
+    }
+
+    /// Opens the raw SQLite file, as an intruder with shell access would.
+    pub fn raw_sql(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(&self.db_path).expect("raw open")
+    }
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The CSRF token the login page put in its form (and its cookie in the client's jar).
+pub fn csrf_from(body: &str) -> String {
+    let start = body.find("name=\"csrf\" value=\"").expect("csrf field") + 19;
+    body[start..start + body[start..].find('"').unwrap()].to_string()
+}
+
+/// Signs in through the login form; returns the CSRF token for later forms.
+pub fn login(client: &Client, name: &str, password: &str) -> (Status, String) {
+    let page = client.get("/login").dispatch().into_string().unwrap();
+    let csrf = csrf_from(&page);
+    let resp = client
+        .post("/login")
+        .header(ContentType::Form)
+        .body(format!(
+            "name={name}&password={}&csrf={csrf}&next=/",
+            password.replace(' ', "+")
+        ))
+        .dispatch();
+    (resp.status(), csrf)
+}

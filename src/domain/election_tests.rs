@@ -16,11 +16,19 @@ fn with(extra: &str) -> Result<Election, ElectionError> {
 }
 
 #[test]
-fn the_default_cutoff_is_eight_the_day_before_in_mexico_city_standard_time() {
+fn the_default_cutoff_is_eight_the_day_before_in_mexico_city_time() {
     let e = Election::from_toml(PEL).unwrap();
-    // 2022: Mexico City on CST (UTC-6) all year.
-    assert_eq!(e.receipt_cutoff.to_rfc3339(), "2022-06-04T14:00:00+00:00");
+    // June 2022: Mexico City still on summer time, CDT (UTC-5); DST ended for good on
+    // 30 October 2022.
+    assert_eq!(e.receipt_cutoff.to_rfc3339(), "2022-06-04T13:00:00+00:00");
     assert_eq!(e.cutoff_local_notation(), "2022-06-04T08:00");
+}
+
+#[test]
+fn since_the_end_of_daylight_saving_time_the_cutoff_is_in_standard_time() {
+    let e = Election::from_toml(&PEL.replace("2022-06-05", "2024-06-02")).unwrap();
+    // 1 June 2024 08:00 CST (UTC-6).
+    assert_eq!(e.receipt_cutoff.to_rfc3339(), "2024-06-01T14:00:00+00:00");
 }
 
 #[test]
@@ -34,7 +42,7 @@ fn the_2018_cutoff_follows_the_daylight_saving_time_then_in_force() {
 #[test]
 fn an_explicit_cutoff_overrides_the_default() {
     let e = with("receipt_cutoff = \"2022-06-04T20:00\"\n").unwrap();
-    assert_eq!(e.receipt_cutoff.to_rfc3339(), "2022-06-05T02:00:00+00:00");
+    assert_eq!(e.receipt_cutoff.to_rfc3339(), "2022-06-05T01:00:00+00:00");
 }
 
 #[test]

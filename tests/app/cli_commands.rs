@@ -27,7 +27,7 @@ fn init_creates_a_private_key_file_and_reports_the_cutoff_in_local_time() {
     let out = app.cli(&["init", "--election", toml.to_str().unwrap()]);
     assert!(out.status.success());
     assert!(
-        stderr(&out).contains("2022-06-04 08:00 CST"),
+        stderr(&out).contains("2022-06-04 08:00 CDT"),
         "{}",
         stderr(&out)
     );

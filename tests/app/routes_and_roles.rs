@@ -6,7 +6,7 @@ use pep_tracker::web::policy::{Access, ROUTES};
 use rocket::http::{ContentType, Header, Status};
 use rocket::local::blocking::Client;
 
-use crate::support::{login, TestApp, PASSWORD};
+use crate::support::{csrf_from, login, TestApp, PASSWORD};
 
 fn concrete(path: &str) -> String {
     path.replace("<path..>", "style.css")
@@ -16,21 +16,26 @@ fn denied(status: Status, location: Option<&str>, api: bool) -> bool {
     match status {
         Status::Unauthorized | Status::Forbidden => true,
         // Pages send the unauthenticated to the login form.
-        Status::SeeOther if !api => location.is_some_and(|l| l.starts_with("/login")),
+        Status::SeeOther if !api => location.is_some_and(|l| l.starts_with("/login?next=")),
         _ => false,
     }
 }
 
+/// Sends the request with a valid CSRF token, so that only the role decides.
 fn request(
     client: &Client,
     method: &str,
     path: &str,
     token: Option<&str>,
+    csrf: &str,
 ) -> (Status, Option<String>) {
     let path = concrete(path);
     let mut req = match method {
         "GET" => client.get(path),
-        "POST" => client.post(path).header(ContentType::Form).body("csrf=x"),
+        "POST" => client
+            .post(path)
+            .header(ContentType::Form)
+            .body(format!("csrf={csrf}")),
         m => panic!("method {m} not covered by the walk"),
     };
     if let Some(t) = token {
@@ -71,7 +76,8 @@ fn each_role_and_nobody_get_exactly_the_access_the_table_gives() {
         let api = path.starts_with("/api/");
         // Nobody signed in.
         let client = app.client();
-        let (status, loc) = request(&client, method, path, None);
+        let csrf = csrf_from(&client.get("/login").dispatch().into_string().unwrap());
+        let (status, loc) = request(&client, method, path, None, &csrf);
         let want_denied = access != Access::Public;
         assert_eq!(
             denied(status, loc.as_deref(), api),
@@ -85,12 +91,12 @@ fn each_role_and_nobody_get_exactly_the_access_the_table_gives() {
             };
             let (status, loc) = if api {
                 let token = &tokens.iter().find(|(r, _)| *r == role).unwrap().1;
-                request(&client, method, path, Some(token))
+                request(&client, method, path, Some(token), &csrf)
             } else {
                 let client = app.client();
-                let (st, _) = login(&client, &format!("u-{role}"), PASSWORD);
+                let (st, csrf) = login(&client, &format!("u-{role}"), PASSWORD);
                 assert_eq!(st, Status::SeeOther, "login as {role}");
-                request(&client, method, path, None)
+                request(&client, method, path, None, &csrf)
             };
             assert_eq!(
                 !denied(status, loc.as_deref(), api),

@@ -134,7 +134,7 @@ fn after_login_the_user_returns_to_the_page_asked_for_but_never_offsite() {
     let resp = client.get("/audit").dispatch();
     assert_eq!(
         resp.headers().get_one("Location"),
-        Some("/login?next=/audit")
+        Some("/login?next=%2Faudit")
     );
     for (next, want) in [
         ("/audit", "/audit"),

@@ -195,7 +195,7 @@ fn check_place(errors: &mut Vec<FieldError>, country: &str, postal: &str, region
         ));
     }
     if let Err(e) = geo::validate_postal_code(country, postal) {
-        errors.push(FieldError::new("postal_code", e.to_string()));
+        errors.push(FieldError::new("postal_code", e.message_for(country)));
     }
     if region.is_none() && geo::region_required(country) {
         errors.push(FieldError::new(

@@ -130,7 +130,7 @@ fn read_rows<R: Read>(
             },
         }
         let line = rec.position().map_or(line, |p| p.line());
-        if line % 4096 == 0 {
+        if line.is_multiple_of(4096) {
             (obs.progress)(rec.position().map_or(0, |p| p.byte()));
         }
         if !header_seen {

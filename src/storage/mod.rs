@@ -32,7 +32,10 @@ pub enum StorageError {
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 
-const MIGRATIONS: &[&str] = &[include_str!("../../db/migrations/0001_foundation.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../db/migrations/0001_foundation.sql"),
+    include_str!("../../db/migrations/0002_peps.sql"),
+];
 const READERS: usize = 4;
 
 /// The database of one electoral process.

@@ -4,6 +4,7 @@ mod accounts;
 mod list;
 mod maintenance;
 mod serve;
+mod shipping;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -42,6 +43,11 @@ enum Command {
     Audit(maintenance::AuditCommand),
     /// Write an online, consistent copy of the database
     Backup(maintenance::BackupArgs),
+    /// Shipping batches
+    #[command(subcommand)]
+    Batch(shipping::BatchCommand),
+    /// Void a PEP's return code and issue a replacement PEP
+    Reissue(shipping::ReissueArgs),
     /// Run the web application
     Serve(serve::ServeArgs),
 }
@@ -77,6 +83,8 @@ pub fn main() -> ExitCode {
         Command::Token(c) => accounts::token(&db, c),
         Command::Audit(c) => maintenance::audit(&db, c),
         Command::Backup(a) => maintenance::backup(&db, a),
+        Command::Batch(c) => shipping::batch(&db, c),
+        Command::Reissue(a) => shipping::reissue(&db, a),
         Command::Serve(a) => serve::run(cli.db, a),
     };
     match result {

@@ -1,11 +1,13 @@
 //! Use cases shared by web, CLI and poller. Each takes the database, the actor and `now`.
 
 pub mod audit;
+pub mod batches;
 pub mod demo;
 pub mod demo_data;
 pub mod election;
 pub mod import;
 pub mod keys;
+pub mod reissue;
 pub mod stats;
 pub mod users;
 

@@ -1,1 +1,3 @@
-//! TODO
+//! Use cases shared by web, CLI and poller.
+
+pub mod demo_data;

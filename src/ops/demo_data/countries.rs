@@ -43,7 +43,7 @@ const CANADA: Country = Country {
         city("Winnipeg", "MB", &["R3C #@#"], &["204"], 4),
     ],
     streets: &["Main St", "King St W", "Queen St E", "Church St", "Victoria Ave", "Park Ave",
-        "Maple Dr", "Wellington St", "Elm St", "Rue Principale"],
+        "Maple Dr", "Wellington St", "Elm St", "Dundas St"],
     line2: &["Apt ###", "Unit ##", "Suite ###"],
     phones: &["+1 % 555 01##"],
 };
@@ -224,16 +224,16 @@ const JAPAN: Country = Country {
 const ARGENTINA: Country = Country {
     code: "AR", weight: 7, street: Street::NameFirst,
     cities: &[
-        // `%` area codes; Buenos Aires numbers have eight digits after the area code.
-        city("Buenos Aires", "CABA", &["C1###@@@", "1###"], &["11 4"], 65),
-        city("Córdoba", "Córdoba", &["X50##@@@", "50##"], &["351"], 15),
-        city("Rosario", "Santa Fe", &["S20##@@@", "20##"], &["341"], 10),
-        city("Mendoza", "Mendoza", &["M55##@@@", "55##"], &["261"], 10),
+        // Area code and the subscriber digits before the dash: ten digits in all.
+        city("Buenos Aires", "CABA", &["C1###@@@", "1###"], &["11 ####"], 65),
+        city("Córdoba", "Córdoba", &["X50##@@@", "50##"], &["351 ###"], 15),
+        city("Rosario", "Santa Fe", &["S20##@@@", "20##"], &["341 ###"], 10),
+        city("Mendoza", "Mendoza", &["M55##@@@", "55##"], &["261 ###"], 10),
     ],
     streets: &["Av. Corrientes", "Av. Santa Fe", "Calle Florida", "Av. Rivadavia",
         "Calle San Martín", "Av. Belgrano", "Calle Sarmiento", "Av. Colón"],
     line2: &["Piso # Dto. @", "Piso ##", "Dto. #"],
-    phones: &["+54 9 % ###-####"],
+    phones: &["+54 9 %-####"],
 };
 
 #[rustfmt::skip]

@@ -6,6 +6,7 @@
 //! entity, H or M (rarely X), and a three-digit homoclave.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use rand::rngs::StdRng;
 use rand::Rng;
@@ -19,24 +20,26 @@ const COMMON_FIRST: [&str; 4] = ["JOSE", "MARIA", "MA", "J"];
 /// Birth years of the electors: adults by the 2022 election, diaspora ages mostly 25–60.
 const YOUNGEST_YEAR: u16 = 2003;
 
-/// The six letters of the key for these names.
-pub(super) fn letters(paternal: &str, maternal: &str, given: &str) -> [u8; 6] {
-    let mut out = [b'X'; 6];
-    pair(paternal, &PARTICLES, &mut out[0..2]);
-    pair(maternal, &PARTICLES, &mut out[2..4]);
-    pair(given, &COMMON_FIRST, &mut out[4..6]);
-    out
+/// The two key letters of a surname (the first word that is not a particle).
+pub(super) fn surname_letters(surname: &str) -> [u8; 2] {
+    pair(surname, &PARTICLES)
 }
 
-/// Writes initial + first following consonant of the significant word of `name` into `out`.
-fn pair(name: &str, skip: &[&str], out: &mut [u8]) {
+/// The two key letters of a given name (the second name after José or María).
+pub(super) fn given_letters(given: &str) -> [u8; 2] {
+    pair(given, &COMMON_FIRST)
+}
+
+/// Initial and first following consonant of the significant word of `name`; X when missing.
+fn pair(name: &str, skip: &[&str]) -> [u8; 2] {
+    let mut out = [b'X'; 2];
     let mut word = None;
     for w in name.split_whitespace() {
         if word.is_none() || upper_eq_any(word.unwrap_or(""), skip) {
             word = Some(w);
         }
     }
-    let Some(word) = word else { return };
+    let Some(word) = word else { return out };
     let mut chars = word.chars().filter_map(key_letter);
     if let Some(first) = chars.next() {
         out[0] = first;
@@ -44,6 +47,7 @@ fn pair(name: &str, skip: &[&str], out: &mut [u8]) {
     if let Some(consonant) = chars.find(|c| !b"AEIOU".contains(c)) {
         out[1] = consonant;
     }
+    out
 }
 
 fn upper_eq_any(word: &str, list: &[&str]) -> bool {
@@ -61,13 +65,36 @@ fn key_letter(c: char) -> Option<u8> {
         .then(|| base.to_ascii_uppercase() as u8)
 }
 
+/// Fingerprints of the keys issued so far (8 bytes per key).
+pub(super) type Seen = HashSet<u64, BuildHasherDefault<PassThrough>>;
+
+/// Fingerprints are already well mixed: the set uses them as their own hash.
+#[derive(Default)]
+pub(super) struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 /// A key not yet in `seen` (which records it) and the birth year it encodes.
 ///
 /// `seen` holds 64-bit fingerprints, not keys: a fingerprint never seen proves the key new;
 /// a fingerprint collision only costs another homoclave. Every eighth retry draws a new date.
 pub(super) fn unique(
     rng: &mut StdRng,
-    seen: &mut HashSet<u64>,
+    seen: &mut Seen,
     letters: [u8; 6],
     entity: [u8; 2],
     sex: u8,
@@ -125,11 +152,16 @@ fn write_digits(mut n: u32, out: &mut [u8]) {
     }
 }
 
-/// FNV-1a over the key: a compact, deterministic stand-in for the key in the seen-set.
+/// FNV-1a over the key, then the murmur3 finalizer so every bit is mixed: a compact,
+/// deterministic stand-in for the key in the seen-set.
 fn fingerprint(key: &[u8; 18]) -> u64 {
-    key.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in key {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
 }
 
 #[cfg(test)]
@@ -138,9 +170,15 @@ mod tests {
 
     #[test]
     fn letters_follow_initial_and_first_consonant() {
-        assert_eq!(&letters("Hernández", "Peña", "José Luis"), b"HRPXLS");
-        assert_eq!(&letters("De la Cruz", "", "María"), b"CRXXMR");
-        assert_eq!(&letters("Ibáñez", "Núñez", "Óscar"), b"IBNXOS");
+        assert_eq!(&surname_letters("Hernández"), b"HR");
+        assert_eq!(&surname_letters("Peña"), b"PX");
+        assert_eq!(&surname_letters("De la Cruz"), b"CR");
+        assert_eq!(&surname_letters("Ibáñez"), b"IB");
+        assert_eq!(&surname_letters("Núñez"), b"NX");
+        assert_eq!(&given_letters("José Luis"), b"LS");
+        assert_eq!(&given_letters("José"), b"JS");
+        assert_eq!(&given_letters("María Fernanda"), b"FR");
+        assert_eq!(&given_letters("Óscar"), b"OS");
     }
 
     #[test]

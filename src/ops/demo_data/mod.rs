@@ -14,12 +14,12 @@ mod us;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashSet;
 use std::io;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use names::NameBook;
 use places::Places;
 
 /// The LNERE CSV header, in order (see CONTRACT.md, "LNERE CSV").
@@ -75,8 +75,9 @@ pub fn write_demo_csv<W: io::Write>(spec: &DemoSpec, out: W) -> Result<(), csv::
         rng: StdRng::seed_from_u64(spec.seed),
         entities: codes,
         entity_pick: Weighted::new(weights),
+        names: NameBook::new(),
         places: Places::new(),
-        seen: HashSet::with_capacity(spec.electors),
+        seen: key::Seen::with_capacity_and_hasher(spec.electors, Default::default()),
     };
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(LNERE_HEADER)?;
@@ -205,9 +206,9 @@ struct Generator {
     rng: StdRng,
     entities: Vec<[u8; 2]>,
     entity_pick: Weighted,
+    names: NameBook,
     places: Places,
-    /// Fingerprints of the keys issued so far (see [`key::fingerprint`]).
-    seen: HashSet<u64>,
+    seen: key::Seen,
 }
 
 impl Generator {
@@ -215,19 +216,29 @@ impl Generator {
         let rng = &mut self.rng;
         row.clear();
         row.entity = self.entities[self.entity_pick.pick(rng)];
-        let (given, sex) = names::pick_given(rng);
-        let paternal = names::pick_surname(rng);
+        let (given, sex) = self.names.pick_given(rng);
+        let paternal = self.names.pick_surname(rng);
         let maternal = if rng.random_bool(NO_MATERNAL) {
-            ""
+            None
         } else {
-            names::pick_surname(rng)
+            Some(self.names.pick_surname(rng))
         };
         let case = names::pick_case(rng);
-        names::write_name(given, case, &mut row.given);
-        names::write_name(paternal, case, &mut row.paternal);
-        names::write_name(maternal, case, &mut row.maternal);
+        given.write(case, &mut row.given);
+        paternal.write(case, &mut row.paternal);
+        if let Some(maternal) = maternal {
+            maternal.write(case, &mut row.maternal);
+        }
 
-        let letters = key::letters(paternal, maternal, given);
+        let m = maternal.map_or([b'X'; 2], |m| m.key);
+        let letters = [
+            paternal.key[0],
+            paternal.key[1],
+            m[0],
+            m[1],
+            given.key[0],
+            given.key[1],
+        ];
         let (key, birth_year) = key::unique(rng, &mut self.seen, letters, row.entity, sex);
         row.key = key;
 

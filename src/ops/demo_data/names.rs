@@ -3,8 +3,9 @@
 use std::fmt::Write;
 
 use rand::rngs::StdRng;
-use rand::seq::IndexedRandom;
 use rand::Rng;
+
+use super::key;
 
 #[rustfmt::skip]
 const MALE: &[&str] = &[
@@ -58,35 +59,13 @@ const DOMAINS: &[(&str, u32)] = &[
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Case {
     /// "José Peña": the usual.
-    AsWritten,
+    AsWritten = 0,
     /// "JOSÉ PEÑA": official-document style.
-    Upper,
+    Upper = 1,
     /// "Jose Pena": a keyboard without accents.
-    NoAccents,
+    NoAccents = 2,
     /// "josé peña".
-    Lower,
-}
-
-/// A given name and the sex letter of the key (H, M, rarely X).
-pub(super) fn pick_given(rng: &mut StdRng) -> (&'static str, u8) {
-    let female = rng.random_bool(0.5);
-    let list = if female { FEMALE } else { MALE };
-    let name = list.choose(rng).copied().unwrap_or("María");
-    let sex = if rng.random_bool(0.001) {
-        b'X'
-    } else if female {
-        b'M'
-    } else {
-        b'H'
-    };
-    (name, sex)
-}
-
-/// A surname, the common ones more often (quadratic skew towards the head of the list).
-pub(super) fn pick_surname(rng: &mut StdRng) -> &'static str {
-    let u: f64 = rng.random();
-    let index = (u * u * SURNAMES.len() as f64) as usize;
-    SURNAMES[index.min(SURNAMES.len() - 1)]
+    Lower = 3,
 }
 
 pub(super) fn pick_case(rng: &mut StdRng) -> Case {
@@ -98,12 +77,91 @@ pub(super) fn pick_case(rng: &mut StdRng) -> Case {
     }
 }
 
-pub(super) fn write_name(name: &str, case: Case, out: &mut String) {
-    match case {
-        Case::AsWritten => out.push_str(name),
-        Case::Upper => out.extend(name.chars().flat_map(char::to_uppercase)),
-        Case::Lower => out.extend(name.chars().flat_map(char::to_lowercase)),
-        Case::NoAccents => out.extend(name.chars().map(fold_char)),
+/// A name of the tables with everything a row needs, computed once per file so that rows
+/// only copy bytes.
+pub(super) struct Name {
+    /// The name written in each [`Case`], indexed by the case.
+    forms: [String; 4],
+    /// Lowercase ASCII for email addresses (first word only for given names).
+    email: String,
+    /// Its two letters in the clave de elector.
+    pub(super) key: [u8; 2],
+}
+
+impl Name {
+    fn new(written: &str, is_given: bool) -> Self {
+        let email_part = if is_given {
+            written.split_whitespace().next().unwrap_or(written)
+        } else {
+            written
+        };
+        Name {
+            forms: [
+                written.to_owned(),
+                written.to_uppercase(),
+                written.chars().map(fold_char).collect(),
+                written.to_lowercase(),
+            ],
+            email: email_part
+                .chars()
+                .map(fold_char)
+                .filter(char::is_ascii_alphabetic)
+                .map(|c| c.to_ascii_lowercase())
+                .collect(),
+            key: if is_given {
+                key::given_letters(written)
+            } else {
+                key::surname_letters(written)
+            },
+        }
+    }
+
+    pub(super) fn write(&self, case: Case, out: &mut String) {
+        out.push_str(&self.forms[case as usize]);
+    }
+
+    fn initial(&self) -> &str {
+        self.email.get(..1).unwrap_or("")
+    }
+}
+
+/// The name tables, ready to use.
+pub(super) struct NameBook {
+    male: Vec<Name>,
+    female: Vec<Name>,
+    surnames: Vec<Name>,
+}
+
+impl NameBook {
+    pub(super) fn new() -> Self {
+        let given = |list: &[&str]| list.iter().map(|n| Name::new(n, true)).collect();
+        NameBook {
+            male: given(MALE),
+            female: given(FEMALE),
+            surnames: SURNAMES.iter().map(|n| Name::new(n, false)).collect(),
+        }
+    }
+
+    /// A given name and the sex letter of the key (H, M, rarely X).
+    pub(super) fn pick_given(&self, rng: &mut StdRng) -> (&Name, u8) {
+        let female = rng.random_bool(0.5);
+        let list = if female { &self.female } else { &self.male };
+        let name = &list[rng.random_range(0..list.len())];
+        let sex = if rng.random_bool(0.001) {
+            b'X'
+        } else if female {
+            b'M'
+        } else {
+            b'H'
+        };
+        (name, sex)
+    }
+
+    /// A surname, the common ones more often (quadratic skew towards the head of the list).
+    pub(super) fn pick_surname(&self, rng: &mut StdRng) -> &Name {
+        let u: f64 = rng.random();
+        let index = (u * u * self.surnames.len() as f64) as usize;
+        &self.surnames[index.min(self.surnames.len() - 1)]
     }
 }
 
@@ -126,58 +184,32 @@ pub(super) fn fold_char(c: char) -> char {
     }
 }
 
-/// Lowercase ASCII letters of `name`: accents stripped, spaces and punctuation dropped.
-fn push_ascii(name: &str, out: &mut String) {
-    out.extend(
-        name.chars()
-            .map(fold_char)
-            .filter(char::is_ascii_alphabetic)
-            .map(|c| c.to_ascii_lowercase()),
-    );
-}
-
-/// The first letter of `name` as lowercase ASCII, if it has one.
-fn push_initial(name: &str, out: &mut String) {
-    let initial = name.chars().map(fold_char).find(char::is_ascii_alphabetic);
-    out.extend(initial.map(|c| c.to_ascii_lowercase()));
-}
-
 /// An address like `jose.pena@gmail.com` or `mfernandez84@hotmail.com`.
 pub(super) fn write_email(
     rng: &mut StdRng,
-    given: &str,
-    paternal: &str,
-    maternal: &str,
+    given: &Name,
+    paternal: &Name,
+    maternal: Option<&Name>,
     birth_year: u16,
     out: &mut String,
 ) {
-    let first = given.split_whitespace().next().unwrap_or(given);
+    let (first, last) = (given.email.as_str(), paternal.email.as_str());
     match rng.random_range(0..5) {
         0 => {
-            push_ascii(first, out);
-            out.push('.');
-            push_ascii(paternal, out);
+            let _ = write!(out, "{first}.{last}");
         }
         1 => {
-            push_ascii(first, out);
-            push_ascii(paternal, out);
-            let _ = write!(out, "{}", rng.random_range(1..100));
+            let _ = write!(out, "{first}{last}{}", rng.random_range(1..100));
         }
         2 => {
-            push_initial(first, out);
-            push_ascii(paternal, out);
-            push_initial(maternal, out);
+            let maternal_initial = maternal.map_or("", Name::initial);
+            let _ = write!(out, "{}{last}{maternal_initial}", given.initial());
         }
         3 => {
-            push_ascii(first, out);
-            out.push('_');
-            push_ascii(paternal, out);
-            let _ = write!(out, "{:02}", birth_year % 100);
+            let _ = write!(out, "{first}_{last}{:02}", birth_year % 100);
         }
         _ => {
-            push_ascii(paternal, out);
-            out.push('.');
-            push_ascii(given, out);
+            let _ = write!(out, "{last}.{first}");
         }
     }
     out.push('@');

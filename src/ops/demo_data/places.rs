@@ -1,8 +1,9 @@
 //! Addresses abroad: a country and one of its cities, then a street line, postal code and
 //! phone that agree with that city.
 //!
-//! Postal codes and some address lines are filled from patterns: `#` is a digit, `@` a letter
-//! from [`SAFE_LETTERS`], `%` the city's telephone area code; anything else is copied.
+//! Postal codes, second address lines and phones are filled from patterns: `#` is a digit,
+//! `@` a letter from [`SAFE_LETTERS`], `%` the city's telephone area code (itself a pattern);
+//! anything else is copied.
 
 use std::fmt::Write;
 
@@ -99,17 +100,47 @@ impl Places {
     }
 }
 
-/// Fills `pattern` into `out` (see the module header).
+/// Fills `pattern` into `out` (see the module header); `area` may itself hold `#`.
 fn fill(rng: &mut StdRng, pattern: &str, area: &str, out: &mut String) {
-    for ch in pattern.chars() {
-        match ch {
-            '#' => out.push(char::from(b'0' + rng.random_range(0..10u8))),
-            '@' => out.push(char::from(
-                SAFE_LETTERS[rng.random_range(0..SAFE_LETTERS.len())],
-            )),
-            '%' => out.push_str(area),
-            other => out.push(other),
+    fill_from(rng, &mut Symbols::default(), pattern, area, out);
+}
+
+fn fill_from(rng: &mut StdRng, symbols: &mut Symbols, pattern: &str, area: &str, out: &mut String) {
+    let mut literal_from = 0;
+    for (i, b) in pattern.bytes().enumerate() {
+        if !matches!(b, b'#' | b'@' | b'%') {
+            continue;
         }
+        out.push_str(&pattern[literal_from..i]);
+        literal_from = i + 1;
+        match b {
+            b'#' => out.push(char::from(b"0123456789"[symbols.next(rng, 10)])),
+            b'@' => out.push(char::from(
+                SAFE_LETTERS[symbols.next(rng, SAFE_LETTERS.len())],
+            )),
+            _ => fill_from(rng, symbols, area, "", out),
+        }
+    }
+    out.push_str(&pattern[literal_from..]);
+}
+
+/// Cheap random digits and letters: one 64-bit draw gives 16 symbols (10^16 and 15^16 both
+/// fit in 64 bits, so they stay close to uniform).
+#[derive(Default)]
+struct Symbols {
+    bits: u64,
+    left: u8,
+}
+
+impl Symbols {
+    fn next(&mut self, rng: &mut StdRng, base: usize) -> usize {
+        if self.left == 0 {
+            (self.bits, self.left) = (rng.random(), 16);
+        }
+        self.left -= 1;
+        let symbol = self.bits % base as u64;
+        self.bits /= base as u64;
+        symbol as usize
     }
 }
 

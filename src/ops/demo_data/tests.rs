@@ -255,8 +255,13 @@ fn optional_columns_are_filled_at_realistic_rates() {
         assert!(email.is_empty() || email.split('@').count() == 2, "{email}");
         let phone = &r[col("phone")];
         assert!(phone.is_empty() || phone.starts_with('+'), "{phone}");
-        if &r[col("country")] == "US" && !phone.is_empty() {
-            assert!(has_shape(phone, "+9 999 999 9999"), "{phone}");
+        let digits = phone.bytes().filter(u8::is_ascii_digit).count();
+        match &r[col("country")] {
+            "US" | "CA" if !phone.is_empty() => {
+                assert!(has_shape(phone, "+1 999 555 0199"), "{phone}")
+            }
+            "AR" if !phone.is_empty() => assert_eq!(digits, 13, "{phone}"),
+            _ => {}
         }
     }
 }

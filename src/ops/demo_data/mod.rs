@@ -48,8 +48,8 @@ pub struct DemoSpec {
     pub seed: u64,
     /// INEGI two-digit entity codes ("01".."32"); empty means the four entities of the
     /// PEL 2021-2022 (Aguascalientes, Durango, Oaxaca, Tamaulipas). Those four keep their real
-    /// weights when listed; any other entity weighs [`OTHER_ENTITY_WEIGHT`]. Repeated codes
-    /// count once.
+    /// weights when listed; any other entity weighs 379, the mean of those four, so that every
+    /// other entity weighs the same. Repeated codes count once.
     pub entities: Vec<String>,
 }
 
@@ -58,7 +58,10 @@ const PEL_2021_2022: [(&str, u32); 4] = [("01", 178), ("10", 452), ("20", 620), 
 
 /// Weight of an entity outside the PEL 2021-2022 four: the mean of those four (1,517 / 4), so
 /// a mixed list stays plausible and every other entity weighs the same.
-pub const OTHER_ENTITY_WEIGHT: u32 = 379;
+const OTHER_ENTITY_WEIGHT: u32 = 379;
+
+/// The key set grows past this on its own; no up-front allocation for absurd sizes.
+const MAX_PREALLOCATED_KEYS: usize = 1 << 22;
 
 /// Share of rows with an empty maternal surname, an email, a phone.
 const NO_MATERNAL: f64 = 0.03;
@@ -67,8 +70,9 @@ const WITH_PHONE: f64 = 0.70;
 
 /// Writes the header and `spec.electors` rows of a synthetic LNERE postal list to `out`.
 ///
-/// Streams: memory holds only the set of keys already issued (8 bytes each). An entity code
-/// that is not "01".."32" is an `InvalidInput` IO error and nothing is written.
+/// Streams: memory holds only fingerprints of the keys already issued (about 40 MB for
+/// 2,000,000 rows). An entity code that is not "01".."32" is an `InvalidInput` IO error and
+/// nothing is written.
 pub fn write_demo_csv<W: io::Write>(spec: &DemoSpec, out: W) -> Result<(), csv::Error> {
     let (codes, weights) = entity_table(&spec.entities)?;
     let mut generator = Generator {
@@ -77,7 +81,10 @@ pub fn write_demo_csv<W: io::Write>(spec: &DemoSpec, out: W) -> Result<(), csv::
         entity_pick: Weighted::new(weights),
         names: NameBook::new(),
         places: Places::new(),
-        seen: key::Seen::with_capacity_and_hasher(spec.electors, Default::default()),
+        seen: key::Seen::with_capacity_and_hasher(
+            spec.electors.min(MAX_PREALLOCATED_KEYS),
+            Default::default(),
+        ),
     };
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(LNERE_HEADER)?;

@@ -25,6 +25,7 @@ CREATE TABLE scans (
 ) STRICT;
 
 CREATE INDEX scans_station ON scans (station, at);
+CREATE INDEX scans_operator ON scans (operator, at);
 
 -- The receipt of an envelope: at most one per PEP, accepted (on time) or late.
 CREATE TABLE checkins (

@@ -3,6 +3,7 @@
 mod accounts;
 mod list;
 mod maintenance;
+mod reception;
 mod serve;
 mod shipping;
 
@@ -48,6 +49,8 @@ enum Command {
     Batch(shipping::BatchCommand),
     /// Void a PEP's return code and issue a replacement PEP
     Reissue(shipping::ReissueArgs),
+    /// Check in a returned envelope (the scan-station rule)
+    Checkin(reception::CheckinArgs),
     /// Run the web application
     Serve(serve::ServeArgs),
 }
@@ -85,6 +88,7 @@ pub fn main() -> ExitCode {
         Command::Backup(a) => maintenance::backup(&db, a),
         Command::Batch(c) => shipping::batch(&db, c),
         Command::Reissue(a) => shipping::reissue(&db, a),
+        Command::Checkin(a) => reception::checkin(&db, a),
         Command::Serve(a) => serve::run(cli.db, a),
     };
     match result {

@@ -2,11 +2,15 @@
 
 pub mod audit;
 pub mod batches;
+pub mod checkin;
+pub mod checkin_queue;
 pub mod demo;
 pub mod demo_data;
 pub mod election;
+pub mod election_cutoff;
 pub mod import;
 pub mod keys;
+pub mod reconcile;
 pub mod reissue;
 pub mod stats;
 pub mod users;
@@ -25,6 +29,9 @@ pub enum OpsError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// A transient failure: the client may retry.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("no hay elección cargada: ejecute `pep-tracker init --election ARCHIVO.toml`")]
     NoElection,
 }

@@ -8,6 +8,7 @@ pub mod election;
 pub mod electors;
 pub mod peps;
 pub mod reception;
+pub mod tallies;
 pub mod users;
 
 use std::path::{Path, PathBuf};

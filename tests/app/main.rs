@@ -3,6 +3,7 @@
 mod audit_chain;
 mod cli_commands;
 mod import_list;
+mod reception;
 mod routes_and_roles;
 mod sessions;
 mod support;

@@ -1,6 +1,7 @@
 //! Pure types and rules of the postal vote: no IO, no clock, no database or HTTP types.
 
 pub mod audit;
+pub mod code;
 pub mod election;
 pub mod elector;
 pub mod entity;

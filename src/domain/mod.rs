@@ -7,3 +7,4 @@ pub mod entity;
 pub mod geo;
 pub mod lnere;
 pub mod role;
+pub mod tracking;

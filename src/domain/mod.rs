@@ -11,3 +11,4 @@ pub mod lnere;
 pub mod mec;
 pub mod pep;
 pub mod role;
+pub mod tracking;

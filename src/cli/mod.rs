@@ -47,6 +47,8 @@ enum Command {
     /// Shipping batches
     #[command(subcommand)]
     Batch(shipping::BatchCommand),
+    /// Attach courier tracking numbers (both legs) to PEPs: all rows or none
+    ImportGuias(shipping::GuiasArgs),
     /// Void a PEP's return code and issue a replacement PEP
     Reissue(shipping::ReissueArgs),
     /// Check in a returned envelope (the scan-station rule)
@@ -87,6 +89,7 @@ pub fn main() -> ExitCode {
         Command::Audit(c) => maintenance::audit(&db, c),
         Command::Backup(a) => maintenance::backup(&db, a),
         Command::Batch(c) => shipping::batch(&db, c),
+        Command::ImportGuias(a) => shipping::import_guias(&db, a),
         Command::Reissue(a) => shipping::reissue(&db, a),
         Command::Checkin(a) => reception::checkin(&db, a),
         Command::Serve(a) => serve::run(cli.db, a),

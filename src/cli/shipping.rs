@@ -60,3 +60,24 @@ pub fn reissue(db_path: &Path, a: ReissueArgs) -> anyhow::Result<ExitCode> {
     eprintln!("{} anulado; nuevo PEP {new} (fuera de lote)", a.pep_id);
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(Debug, Args)]
+pub struct GuiasArgs {
+    /// CSV with header pep_id,carrier,outbound_tracking,return_tracking
+    file: std::path::PathBuf,
+}
+
+pub fn import_guias(db_path: &Path, a: GuiasArgs) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    let db = super::open_existing(db_path)?;
+    let file =
+        std::fs::File::open(&a.file).map_err(|e| anyhow::anyhow!("{}: {e}", a.file.display()))?;
+    let name = a.file.display().to_string();
+    let mut stderr = std::io::stderr().lock();
+    let n = ops::guias::import_guias(&db, file, &name, &Actor::cli(), Utc::now(), &mut |e| {
+        let _ = writeln!(stderr, "{e}");
+    })?;
+    println!("{n}");
+    eprintln!("guías asignadas a {n} PEP");
+    Ok(ExitCode::SUCCESS)
+}

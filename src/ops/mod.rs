@@ -8,6 +8,7 @@ pub mod demo;
 pub mod demo_data;
 pub mod election;
 pub mod election_cutoff;
+pub mod guias;
 pub mod import;
 pub mod keys;
 pub mod reconcile;

@@ -6,4 +6,5 @@ mod import_list;
 mod reception;
 mod routes_and_roles;
 mod sessions;
+mod shipping;
 mod support;

@@ -61,9 +61,14 @@ pub fn build_with(
     figment: rocket::figment::Figment,
     group_commit: bool,
 ) -> Rocket<Build> {
-    let figment = figment
+    let mut figment = figment
         .merge(("secret_key", secrets.cookie_key.to_vec()))
         .merge(("template_dir", asset_dir("templates")));
+    // Client addresses come from the socket unless a proxy header is configured on purpose,
+    // so that the login throttle cannot be dodged with a forged X-Real-IP.
+    if std::env::var_os("ROCKET_IP_HEADER").is_none() {
+        figment = figment.merge(("ip_header", false));
+    }
     let checkins = CheckinQueue::start(db.clone(), secrets.code_key);
     rocket::custom(figment)
         .manage(App {

@@ -88,7 +88,11 @@ struct Figures {
 }
 
 async fn run(s: &Setup, group_commit: bool) -> Figures {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let figment = rocket::Config::figment()
         .merge(("port", port))
         .merge(("log_level", "off"))
@@ -97,7 +101,10 @@ async fn run(s: &Setup, group_commit: bool) -> Figures {
     let ignited = rocket.ignite().await.unwrap();
     let shutdown = ignited.shutdown();
     let server = tokio::spawn(ignited.launch());
-    while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let url = format!("http://127.0.0.1:{port}/api/v1/checkins");

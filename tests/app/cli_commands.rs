@@ -155,3 +155,26 @@ fn demo_data_is_deterministic_per_seed() {
     assert_ne!(run("4"), run("5"));
     assert_eq!(run("4").lines().count(), 201);
 }
+
+#[test]
+fn the_demo_seeds_an_upcoming_election_with_the_pel_list_and_one_account_per_role() {
+    use pep_tracker::ops::demo;
+    let app = TestApp::empty();
+    let now = chrono::Utc::now();
+    assert!(demo::seed_if_empty(&app.db, now).unwrap());
+    assert!(
+        !demo::seed_if_empty(&app.db, now).unwrap(),
+        "seeds only an empty database"
+    );
+    let e = pep_tracker::ops::election::current(&app.db).unwrap();
+    assert!(e.receipt_cutoff > now, "reception is open in the demo");
+    let n: i64 = app
+        .raw_sql()
+        .query_row("SELECT count(*) FROM electors", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n as usize, demo::DEMO_ELECTORS);
+    let creds = demo::reset_demo_users(&app.db, now).unwrap();
+    assert_eq!(creds.len(), 5);
+    let again = demo::reset_demo_users(&app.db, now).unwrap();
+    assert_ne!(creds[0].2, again[0].2, "fresh passwords on every start");
+}

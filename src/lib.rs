@@ -4,6 +4,7 @@
 //! and `carriers`; everything may use `domain`, which does no IO and reads no clock.
 
 pub mod cli;
+pub mod documents;
 pub mod domain;
 pub mod ops;
 pub mod storage;

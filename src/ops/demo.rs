@@ -19,8 +19,9 @@ max_electors_per_mec = 750
 entities = ["01", "10", "20", "28"]
 
 [return_address]
-name = "Instituto Nacional Electoral - Voto de las y los Mexicanos Residentes en el Extranjero"
-line1 = "Viaducto Tlalpan 100, Arenal Tepepan"
+name = "Instituto Nacional Electoral (VMRE)"
+line1 = "Viaducto Tlalpan 100"
+line2 = "Arenal Tepepan"
 city = "Tlalpan, Ciudad de México"
 region = "CDMX"
 postal_code = "14610"

@@ -2,6 +2,7 @@
 
 mod audit_chain;
 mod cli_commands;
+mod documents;
 mod durability;
 mod import_list;
 mod reception;

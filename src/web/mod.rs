@@ -11,6 +11,7 @@ pub mod error;
 pub mod pages;
 pub mod policy;
 pub mod reception;
+pub mod shipping;
 pub mod throttle;
 pub mod views;
 
@@ -81,6 +82,7 @@ pub fn build_with(
         .attach(Template::fairing())
         .mount("/", pages::routes())
         .mount("/", reception::routes())
+        .mount("/", shipping::routes())
         .mount("/api/v1", api::routes())
         .mount("/static", FileServer::from(asset_dir("static")).rank(20))
         .register("/", error::page_catchers())

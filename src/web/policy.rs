@@ -60,6 +60,18 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/audit", Access::Roles(AdminOnly::ROLES)),
     ("GET", "/api/v1/stats", Access::Roles(AnyRole::ROLES)),
     ("GET", "/static/<path..>", Access::Public),
+    ("GET", "/batches", Access::Roles(AnyRole::ROLES)),
+    ("POST", "/batches", Access::Roles(Shipping::ROLES)),
+    (
+        "GET",
+        "/batches/<id>/<file>",
+        Access::Roles(Shipping::ROLES),
+    ),
+    (
+        "POST",
+        "/peps/<pep_id>/reissue",
+        Access::Roles(Shipping::ROLES),
+    ),
     ("GET", "/station", Access::Roles(Reception::ROLES)),
     ("POST", "/station", Access::Roles(Reception::ROLES)),
     ("POST", "/station/scan", Access::Roles(Reception::ROLES)),

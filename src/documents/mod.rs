@@ -16,6 +16,7 @@ mod labels;
 mod manifest;
 mod pdf;
 mod qr;
+pub mod reception;
 
 #[cfg(test)]
 mod tests;

@@ -82,6 +82,16 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "/reception/reconciliation.csv",
         Access::Roles(Oversight::ROLES),
     ),
+    (
+        "GET",
+        "/reception/mec/<entity>/<mec>/<file>",
+        Access::Roles(Oversight::ROLES),
+    ),
+    (
+        "GET",
+        "/reception/late.pdf",
+        Access::Roles(Oversight::ROLES),
+    ),
     ("GET", "/settings/cutoff", Access::Roles(AdminOnly::ROLES)),
     ("POST", "/settings/cutoff", Access::Roles(AdminOnly::ROLES)),
 ];

@@ -134,7 +134,7 @@ fn backup_writes_a_consistent_copy_that_verifies_and_never_overwrites() {
 #[test]
 fn commands_on_a_missing_database_say_how_to_create_it() {
     let app = TestApp::empty();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pep-tracker"))
+    let out = std::process::Command::new(crate::support::binary())
         .args([
             "--db",
             app.dir.path().join("none.sqlite3").to_str().unwrap(),

@@ -13,6 +13,8 @@ fn concrete(path: &str) -> String {
         .replace("<id>", "1")
         .replace("<file>", "manifest.pdf")
         .replace("<pep_id>", "PEP-0000001-1")
+        .replace("<entity>", "20")
+        .replace("<mec>", "1")
 }
 
 fn denied(status: Status, location: Option<&str>, api: bool) -> bool {

@@ -12,6 +12,7 @@ pub mod election_cutoff;
 pub mod guias;
 pub mod import;
 pub mod keys;
+pub mod lookup;
 pub mod reception_docs;
 pub mod reconcile;
 pub mod reissue;

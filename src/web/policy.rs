@@ -56,6 +56,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/login", Access::Public),
     ("POST", "/login", Access::Public),
     ("POST", "/logout", Access::Roles(AnyRole::ROLES)),
+    ("GET", "/consulta", Access::Public),
+    ("POST", "/consulta", Access::Public),
     ("GET", "/", Access::Roles(AnyRole::ROLES)),
     ("GET", "/audit", Access::Roles(AdminOnly::ROLES)),
     ("GET", "/api/v1/stats", Access::Roles(AnyRole::ROLES)),

@@ -5,6 +5,7 @@ mod cli_commands;
 mod documents;
 mod durability;
 mod import_list;
+mod lookup;
 mod reception;
 mod routes_and_roles;
 mod sessions;

@@ -333,7 +333,10 @@ fn the_mec_list_marks_voto_and_the_late_list_names_the_sender() {
         );
         return;
     };
-    let marked = text.lines().filter(|l| l.contains("VOTÓ") && !l.contains("marca")).count();
+    let marked = text
+        .lines()
+        .filter(|l| l.contains("VOTÓ") && !l.contains("marca"))
+        .count();
     assert_eq!(marked, 1, "{text}");
     assert!(
         text.contains("Sobres recibidos en tiempo (marca VOTÓ): 1"),

@@ -159,9 +159,16 @@ impl TestApp {
 /// directory never runs a stale copy.
 pub fn binary() -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe.parent().and_then(|d| d.parent()).expect("target/<profile>");
+    let dir = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .expect("target/<profile>");
     let bin = dir.join("pep-tracker");
-    assert!(bin.exists(), "{} missing: cargo builds it for integration tests", bin.display());
+    assert!(
+        bin.exists(),
+        "{} missing: cargo builds it for integration tests",
+        bin.display()
+    );
     bin
 }
 

@@ -1,6 +1,7 @@
 //! The `pep-tracker` command line: one clap subcommand per operator task, each `run(args)`.
 
 mod accounts;
+mod carriers;
 mod list;
 mod maintenance;
 mod serve;
@@ -44,6 +45,10 @@ enum Command {
     Backup(maintenance::BackupArgs),
     /// Run the web application
     Serve(serve::ServeArgs),
+    /// Poll the couriers for the shipments that are due
+    Sync(carriers::SyncArgs),
+    /// A local server speaking the FedEx, UPS and DHL tracking wire formats
+    CarrierSim(carriers::SimArgs),
 }
 
 const DEFAULT_DB: &str = "db/pep-tracker.sqlite3";
@@ -78,6 +83,8 @@ pub fn main() -> ExitCode {
         Command::Audit(c) => maintenance::audit(&db, c),
         Command::Backup(a) => maintenance::backup(&db, a),
         Command::Serve(a) => serve::run(cli.db, a),
+        Command::Sync(a) => carriers::sync(&db, a),
+        Command::CarrierSim(a) => carriers::carrier_sim(&db, a),
     };
     match result {
         Ok(code) => code,

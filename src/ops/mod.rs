@@ -7,6 +7,7 @@ pub mod election;
 pub mod import;
 pub mod keys;
 pub mod stats;
+pub mod sync;
 pub mod users;
 
 use crate::storage::StorageError;

@@ -6,6 +6,8 @@
 pub mod audit;
 pub mod election;
 pub mod electors;
+pub mod queues;
+pub mod tracking;
 pub mod users;
 
 use std::path::{Path, PathBuf};
@@ -35,6 +37,7 @@ pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../db/migrations/0001_foundation.sql"),
     include_str!("../../db/migrations/0002_peps.sql"),
+    include_str!("../../db/migrations/0003_tracking.sql"),
 ];
 const READERS: usize = 4;
 

@@ -1,0 +1,1 @@
+//! The exception queues of courier tracking.

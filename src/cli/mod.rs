@@ -4,7 +4,9 @@ mod accounts;
 mod carriers;
 mod list;
 mod maintenance;
+mod reception;
 mod serve;
+mod shipping;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -43,6 +45,15 @@ enum Command {
     Audit(maintenance::AuditCommand),
     /// Write an online, consistent copy of the database
     Backup(maintenance::BackupArgs),
+    /// Shipping batches
+    #[command(subcommand)]
+    Batch(shipping::BatchCommand),
+    /// Attach courier tracking numbers (both legs) to PEPs: all rows or none
+    ImportGuias(shipping::GuiasArgs),
+    /// Void a PEP's return code and issue a replacement PEP
+    Reissue(shipping::ReissueArgs),
+    /// Check in a returned envelope (the scan-station rule)
+    Checkin(reception::CheckinArgs),
     /// Run the web application
     Serve(serve::ServeArgs),
     /// Poll the couriers for the shipments that are due
@@ -82,6 +93,10 @@ pub fn main() -> ExitCode {
         Command::Token(c) => accounts::token(&db, c),
         Command::Audit(c) => maintenance::audit(&db, c),
         Command::Backup(a) => maintenance::backup(&db, a),
+        Command::Batch(c) => shipping::batch(&db, c),
+        Command::ImportGuias(a) => shipping::import_guias(&db, a),
+        Command::Reissue(a) => shipping::reissue(&db, a),
+        Command::Checkin(a) => reception::checkin(&db, a),
         Command::Serve(a) => serve::run(cli.db, a),
         Command::Sync(a) => carriers::sync(&db, a),
         Command::CarrierSim(a) => carriers::carrier_sim(&db, a),

@@ -1,10 +1,14 @@
 //! Pure types and rules of the postal vote: no IO, no clock, no database or HTTP types.
 
 pub mod audit;
+pub mod checkin;
+pub mod code;
 pub mod election;
 pub mod elector;
 pub mod entity;
 pub mod geo;
 pub mod lnere;
+pub mod mec;
+pub mod pep;
 pub mod role;
 pub mod tracking;

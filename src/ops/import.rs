@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use super::{Actor, OpsError, Result};
 use crate::domain::lnere;
 use crate::storage::electors::{Conflict, ImportWriter};
-use crate::storage::{audit, election, Db};
+use crate::storage::{audit, election, peps, reception, Db};
 
 /// One refused field of one line, printed as `line N: field: reason`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,7 +75,19 @@ pub fn import_lnere(
                 "{file_name}: el archivo no tiene filas de electores"
             )));
         }
-        let detail = format!("{rows} electores importados de {file_name}");
+        if reception::any_checkin(tx)? {
+            return Err(OpsError::Conflict(
+                "la recepción de sobres ya comenzó: la LNERE ya no puede cambiar".into(),
+            ));
+        }
+        let peps = peps::create_for_import(tx, import_id, now)?;
+        reception::assign_mecs(tx, elec.max_electors_per_mec)?;
+        if peps != rows {
+            return Err(OpsError::Conflict(format!(
+                "se generaron {peps} PEP para {rows} electores: importación revertida"
+            )));
+        }
+        let detail = format!("{rows} electores importados de {file_name}, {peps} PEP generados");
         audit::append(
             tx,
             &audit::AuditEntry {

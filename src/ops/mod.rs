@@ -1,11 +1,18 @@
 //! Use cases shared by web, CLI and poller. Each takes the database, the actor and `now`.
 
 pub mod audit;
+pub mod batches;
+pub mod checkin;
+pub mod checkin_queue;
 pub mod demo;
 pub mod demo_data;
 pub mod election;
+pub mod election_cutoff;
+pub mod guias;
 pub mod import;
 pub mod keys;
+pub mod reconcile;
+pub mod reissue;
 pub mod stats;
 pub mod sync;
 pub mod users;
@@ -24,6 +31,9 @@ pub enum OpsError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// A transient failure: the client may retry.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("no hay elección cargada: ejecute `pep-tracker init --election ARCHIVO.toml`")]
     NoElection,
 }

@@ -6,7 +6,10 @@
 pub mod audit;
 pub mod election;
 pub mod electors;
+pub mod peps;
 pub mod queues;
+pub mod reception;
+pub mod tallies;
 pub mod tracking;
 pub mod users;
 
@@ -37,7 +40,8 @@ pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../db/migrations/0001_foundation.sql"),
     include_str!("../../db/migrations/0002_peps.sql"),
-    include_str!("../../db/migrations/0003_tracking.sql"),
+    include_str!("../../db/migrations/0003_reception.sql"),
+    include_str!("../../db/migrations/0004_tracking.sql"),
 ];
 const READERS: usize = 4;
 

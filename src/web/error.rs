@@ -16,6 +16,7 @@ pub fn status_of(e: &OpsError) -> Status {
         OpsError::NotFound(_) => Status::NotFound,
         OpsError::Conflict(_) | OpsError::NoElection => Status::Conflict,
         OpsError::Storage(_) => Status::InternalServerError,
+        OpsError::Unavailable(_) => Status::ServiceUnavailable,
     }
 }
 

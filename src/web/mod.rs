@@ -10,6 +10,7 @@ pub mod csrf;
 pub mod error;
 pub mod pages;
 pub mod policy;
+pub mod reception;
 pub mod throttle;
 pub mod views;
 
@@ -20,6 +21,7 @@ use rocket::fs::FileServer;
 use rocket::{Build, Rocket};
 use rocket_dyn_templates::Template;
 
+use crate::ops::checkin_queue::CheckinQueue;
 use crate::ops::keys::Secrets;
 use crate::storage::Db;
 
@@ -27,6 +29,12 @@ use crate::storage::Db;
 pub struct App {
     pub db: Arc<Db>,
     pub login_throttle: throttle::LoginThrottle,
+    /// Signs and verifies return-envelope codes.
+    pub code_key: [u8; 32],
+    /// The group-commit writer of check-ins.
+    pub checkins: CheckinQueue,
+    /// `false` commits each check-in on its own (the benchmark's naive baseline).
+    pub group_commit: bool,
 }
 
 /// Where templates and static files live: beside the crate unless configured.
@@ -42,21 +50,37 @@ fn asset_dir(name: &str) -> PathBuf {
 /// Builds the app over `db`, with Rocket's configuration (Rocket.toml, ROCKET_* env) and the
 /// installation's cookie key.
 pub fn build(db: Arc<Db>, secrets: &Secrets) -> Rocket<Build> {
-    let figment = rocket::Config::figment()
-        .merge(("secret_key", secrets.cookie_key.to_vec()))
-        .merge(("template_dir", asset_dir("templates")));
-    build_with(db, figment)
+    build_with(db, secrets, rocket::Config::figment(), true)
 }
 
-/// As [`build`], with an explicit figment (tests use this to pick ports and limits).
-pub fn build_with(db: Arc<Db>, figment: rocket::figment::Figment) -> Rocket<Build> {
+/// As [`build`], over an explicit figment (tests and benchmarks pick ports there), and with
+/// group commit of check-ins on or off.
+pub fn build_with(
+    db: Arc<Db>,
+    secrets: &Secrets,
+    figment: rocket::figment::Figment,
+    group_commit: bool,
+) -> Rocket<Build> {
+    let mut figment = figment
+        .merge(("secret_key", secrets.cookie_key.to_vec()))
+        .merge(("template_dir", asset_dir("templates")));
+    // Client addresses come from the socket unless a proxy header is configured on purpose,
+    // so that the login throttle cannot be dodged with a forged X-Real-IP.
+    if std::env::var_os("ROCKET_IP_HEADER").is_none() {
+        figment = figment.merge(("ip_header", false));
+    }
+    let checkins = CheckinQueue::start(db.clone(), secrets.code_key);
     rocket::custom(figment)
         .manage(App {
             db,
             login_throttle: throttle::LoginThrottle::new(),
+            code_key: secrets.code_key,
+            checkins,
+            group_commit,
         })
         .attach(Template::fairing())
         .mount("/", pages::routes())
+        .mount("/", reception::routes())
         .mount("/api/v1", api::routes())
         .mount("/static", FileServer::from(asset_dir("static")).rank(20))
         .register("/", error::page_catchers())

@@ -34,6 +34,10 @@ policy!(
     Reception = [Admin, Reception]
 );
 policy!(
+    /// Oversight of reception: its desk, administration and read-only observers.
+    Oversight = [Admin, Reception, Viewer]
+);
+policy!(
     /// The courier sync job.
     SyncJob = [Admin, Sync]
 );
@@ -56,4 +60,16 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/audit", Access::Roles(AdminOnly::ROLES)),
     ("GET", "/api/v1/stats", Access::Roles(AnyRole::ROLES)),
     ("GET", "/static/<path..>", Access::Public),
+    ("GET", "/station", Access::Roles(Reception::ROLES)),
+    ("POST", "/station", Access::Roles(Reception::ROLES)),
+    ("POST", "/station/scan", Access::Roles(Reception::ROLES)),
+    ("POST", "/api/v1/checkins", Access::Roles(Reception::ROLES)),
+    ("GET", "/reception", Access::Roles(Oversight::ROLES)),
+    (
+        "GET",
+        "/reception/reconciliation.csv",
+        Access::Roles(Oversight::ROLES),
+    ),
+    ("GET", "/settings/cutoff", Access::Roles(AdminOnly::ROLES)),
+    ("POST", "/settings/cutoff", Access::Roles(AdminOnly::ROLES)),
 ];

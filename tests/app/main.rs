@@ -2,7 +2,10 @@
 
 mod audit_chain;
 mod cli_commands;
+mod durability;
 mod import_list;
+mod reception;
 mod routes_and_roles;
 mod sessions;
+mod shipping;
 mod support;

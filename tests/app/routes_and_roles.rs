@@ -32,6 +32,9 @@ fn request(
     let path = concrete(path);
     let mut req = match method {
         "GET" => client.get(path),
+        "POST" if path.starts_with("/api/") => {
+            client.post(path).header(ContentType::JSON).body("{}")
+        }
         "POST" => client
             .post(path)
             .header(ContentType::Form)

@@ -6,6 +6,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 
 use chrono::Utc;
+use pep_tracker::domain::code::{CodeId, EnvelopeCode};
 use pep_tracker::domain::role::Role;
 use pep_tracker::ops::{self, Actor};
 use pep_tracker::storage::Db;
@@ -31,8 +32,17 @@ pub struct TestApp {
 impl TestApp {
     /// A database with the PEL 2021-2022 election loaded, through `init` as an operator would.
     pub fn new() -> TestApp {
+        TestApp::with_election(ELECTION)
+    }
+
+    /// An election still to come (its cutoff in 2030), for reception.
+    pub fn upcoming() -> TestApp {
+        TestApp::with_election(&ELECTION.replace("2022-06-05", "2030-06-02"))
+    }
+
+    pub fn with_election(text: &str) -> TestApp {
         let app = TestApp::empty();
-        let toml = app.write_file("election.toml", ELECTION);
+        let toml = app.write_file("election.toml", text);
         let out = app.cli(&["init", "--election", toml.to_str().unwrap()]);
         assert!(out.status.success(), "init: {}", stderr(&out));
         app
@@ -104,9 +114,38 @@ impl TestApp {
             .expect("create token")
     }
 
+    pub fn secrets(&self) -> ops::keys::Secrets {
+        ops::keys::load(&ops::keys::key_path_for(&self.db_path)).expect("key file")
+    }
+
     pub fn client(&self) -> Client {
-        let secrets = ops::keys::load(&ops::keys::key_path_for(&self.db_path)).expect("key file");
-        Client::tracked(pep_tracker::web::build(self.db.clone(), &secrets)).expect("rocket")
+        Client::tracked(pep_tracker::web::build(self.db.clone(), &self.secrets())).expect("rocket")
+    }
+
+    /// The printed return-envelope code of a PEP, as the label carries it.
+    pub fn code_of(&self, pep_id: &str) -> String {
+        let code_id: i64 = self
+            .raw_sql()
+            .query_row(
+                "SELECT code_id FROM peps WHERE pep_id = ?1",
+                [pep_id],
+                |r| r.get(0),
+            )
+            .expect("pep exists");
+        let id = CodeId::new(code_id as u64).expect("40-bit id");
+        EnvelopeCode::issue(&self.secrets().code_key, id)
+            .as_str()
+            .to_string()
+    }
+
+    /// The PEP ids of the first `n` active PEPs.
+    pub fn pep_ids(&self, n: usize) -> Vec<String> {
+        let conn = self.raw_sql();
+        let mut stmt = conn
+            .prepare("SELECT pep_id FROM peps WHERE voided_at IS NULL ORDER BY id LIMIT ?1")
+            .unwrap();
+        let rows = stmt.query_map([n as i64], |r| r.get(0)).unwrap();
+        rows.map(Result::unwrap).collect()
     }
 
     /// Opens the raw SQLite file, as an intruder with shell access would.

@@ -1,0 +1,83 @@
+//! `batch create`, `batch documents`, `import-guias` and `reissue`: the shipping desk.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use chrono::Utc;
+use clap::{Args, Subcommand};
+
+use crate::ops::{self, batches::NewBatch, Actor};
+
+#[derive(Debug, Subcommand)]
+pub enum BatchCommand {
+    /// Create a shipping batch of PEPs not yet in a batch; prints the batch id
+    Create {
+        #[arg(long)]
+        name: String,
+        /// INEGI entity code
+        #[arg(long)]
+        entity: Option<String>,
+        /// ISO 3166-1 alpha-2 country of residence
+        #[arg(long)]
+        country: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ReissueArgs {
+    /// The PEP to void, e.g. PEP-0000123-1
+    pep_id: String,
+    /// Why (audited)
+    #[arg(long)]
+    reason: String,
+}
+
+pub fn batch(db_path: &Path, c: BatchCommand) -> anyhow::Result<ExitCode> {
+    let db = super::open_existing(db_path)?;
+    match c {
+        BatchCommand::Create {
+            name,
+            entity,
+            country,
+        } => {
+            let spec = NewBatch {
+                name: &name,
+                entity: entity.as_deref(),
+                country: country.as_deref(),
+            };
+            let (id, n) = ops::batches::create(&db, &spec, &Actor::cli(), Utc::now())?;
+            println!("{id}");
+            eprintln!("lote {id} «{name}» creado con {n} PEP");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn reissue(db_path: &Path, a: ReissueArgs) -> anyhow::Result<ExitCode> {
+    let db = super::open_existing(db_path)?;
+    let new = ops::reissue::reissue(&db, &a.pep_id, &a.reason, &Actor::cli(), Utc::now())?;
+    println!("{new}");
+    eprintln!("{} anulado; nuevo PEP {new} (fuera de lote)", a.pep_id);
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Debug, Args)]
+pub struct GuiasArgs {
+    /// CSV with header pep_id,carrier,outbound_tracking,return_tracking
+    file: std::path::PathBuf,
+}
+
+pub fn import_guias(db_path: &Path, a: GuiasArgs) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    let db = super::open_existing(db_path)?;
+    let file =
+        std::fs::File::open(&a.file).map_err(|e| anyhow::anyhow!("{}: {e}", a.file.display()))?;
+    let name = a.file.display().to_string();
+    let mut stderr = std::io::stderr().lock();
+    let n = ops::guias::import_guias(&db, file, &name, &Actor::cli(), Utc::now(), &mut |e| {
+        let _ = writeln!(stderr, "{e}");
+    })?;
+    println!("{n}");
+    eprintln!("guías asignadas a {n} PEP");
+    Ok(ExitCode::SUCCESS)
+}

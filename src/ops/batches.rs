@@ -1,0 +1,88 @@
+//! Shipping batches: grouping PEPs not yet in a batch, listing batches.
+
+use chrono::{DateTime, Utc};
+
+use super::{Actor, OpsError, Result};
+use crate::domain::geo;
+use crate::storage::peps::{self, BatchRow};
+use crate::storage::{audit, election, Db};
+
+/// What a new batch takes: a name and optional entity and country filters.
+#[derive(Debug, Clone, Default)]
+pub struct NewBatch<'a> {
+    pub name: &'a str,
+    pub entity: Option<&'a str>,
+    pub country: Option<&'a str>,
+}
+
+fn check(b: &NewBatch, entities: &[String]) -> Result<()> {
+    let name = b.name.trim();
+    if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
+        return Err(OpsError::Invalid(
+            "name: el nombre del lote debe tener de 1 a 80 caracteres".into(),
+        ));
+    }
+    if let Some(e) = b.entity {
+        if !entities.iter().any(|x| x == e) {
+            return Err(OpsError::Invalid(format!(
+                "entity: «{e}» no es una entidad de esta elección ({})",
+                entities.join(", ")
+            )));
+        }
+    }
+    if let Some(c) = b.country {
+        if geo::country(c).is_none() {
+            return Err(OpsError::Invalid(format!(
+                "country: «{c}» no es un código ISO 3166-1 alfa-2"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Creates a batch of every active PEP not yet in a batch that matches; refuses an empty one.
+pub fn create(db: &Db, b: &NewBatch, actor: &Actor, now: DateTime<Utc>) -> Result<(i64, i64)> {
+    db.write(|tx| {
+        let elec = election::load(tx)?.ok_or(OpsError::NoElection)?;
+        check(b, &elec.entities)?;
+        let name = b.name.trim();
+        if peps::batch_name_exists(tx, name)? {
+            return Err(OpsError::Conflict(format!(
+                "name: ya existe un lote «{name}»"
+            )));
+        }
+        let (id, n) = peps::create_batch(tx, name, b.entity, b.country, actor.as_str(), now)?;
+        if n == 0 {
+            return Err(OpsError::Invalid(
+                "no hay PEP sin lote que coincidan con esos filtros".into(),
+            ));
+        }
+        let detail = format!(
+            "{n} PEP; entidad {}, país {}",
+            b.entity.unwrap_or("todas"),
+            b.country.unwrap_or("todos")
+        );
+        audit::append(
+            tx,
+            &audit::AuditEntry {
+                actor: actor.as_str(),
+                action: "batch.create",
+                subject: &format!("batch:{id}"),
+                after: Some(name.as_bytes()),
+                detail: &detail,
+                ..Default::default()
+            },
+            now,
+        )?;
+        Ok((id, n))
+    })
+}
+
+pub fn list(db: &Db) -> Result<Vec<BatchRow>> {
+    Ok(db.read(peps::batches)?)
+}
+
+pub fn get(db: &Db, id: i64) -> Result<BatchRow> {
+    db.read(|c| peps::batch(c, id))?
+        .ok_or_else(|| OpsError::NotFound(format!("no existe el lote {id}")))
+}

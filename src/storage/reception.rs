@@ -1,0 +1,140 @@
+//! The scans, checkins and mec_assignments tables, and the "votó" mark.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use super::{ts, Result};
+use crate::domain::checkin::{Outcome, PriorReceipt};
+use crate::domain::mec;
+
+/// Recomputes every elector's MEC: per entity, in list order (surnames, names, key).
+pub fn assign_mecs(tx: &Transaction, max: u32) -> Result<()> {
+    tx.execute("DELETE FROM mec_assignments", [])?;
+    let mut counts = tx.prepare("SELECT entity, count(*) FROM electors GROUP BY entity")?;
+    let per_entity: Vec<(String, u64)> = counts
+        .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut ids = tx.prepare(
+        "SELECT id FROM electors WHERE entity = ?1
+         ORDER BY paternal_surname, maternal_surname, given_names, elector_key",
+    )?;
+    let mut insert =
+        tx.prepare("INSERT INTO mec_assignments (elector_id, entity, mec) VALUES (?1, ?2, ?3)")?;
+    for (entity, n) in per_entity {
+        let list: Vec<i64> = ids
+            .query_map([&entity], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (i, id) in list.iter().enumerate() {
+            insert.execute(params![id, entity, mec::mec_of(i as u64, n, max) as i64])?;
+        }
+    }
+    Ok(())
+}
+
+pub fn any_checkin(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .query_row("SELECT 1 FROM checkins LIMIT 1", [], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// What a scan needs to know about a PEP, by code id.
+#[derive(Debug, Clone)]
+pub struct ScanTarget {
+    pub pep: i64,
+    pub pep_id: String,
+    pub elector_id: i64,
+    pub voided: bool,
+    pub entity: String,
+    pub mec: Option<i64>,
+    pub prior: Option<PriorReceipt>,
+    pub prior_seq: Option<i64>,
+}
+
+pub fn scan_target(conn: &Connection, code_id: u64) -> Result<Option<ScanTarget>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT p.id, p.pep_id, p.elector_id, p.voided_at IS NOT NULL, e.entity, m.mec,
+                    c.outcome, c.received_at, c.station, c.seq
+             FROM peps p JOIN electors e ON e.id = p.elector_id
+             LEFT JOIN mec_assignments m ON m.elector_id = p.elector_id
+             LEFT JOIN checkins c ON c.pep = p.id
+             WHERE p.code_id = ?1",
+        )?
+        .query_row([code_id as i64], |r| {
+            let outcome: Option<String> = r.get(6)?;
+            Ok(ScanTarget {
+                pep: r.get(0)?,
+                pep_id: r.get(1)?,
+                elector_id: r.get(2)?,
+                voided: r.get(3)?,
+                entity: r.get(4)?,
+                mec: r.get(5)?,
+                prior: match outcome {
+                    Some(o) => Some(PriorReceipt {
+                        late: o == "late",
+                        received_at: r.get(7)?,
+                        station: r.get(8)?,
+                    }),
+                    None => None,
+                },
+                prior_seq: r.get(9)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Who scanned, where and when.
+#[derive(Debug, Clone, Copy)]
+pub struct ScanContext<'a> {
+    pub station: &'a str,
+    pub operator: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+pub fn insert_scan(
+    tx: &Transaction,
+    ctx: &ScanContext,
+    input: &str,
+    outcome: Outcome,
+    pep: Option<i64>,
+) -> Result<i64> {
+    let input: String = input.chars().take(64).collect();
+    tx.prepare_cached(
+        "INSERT INTO scans (at, station, operator, input, outcome, pep) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![ts(ctx.now), ctx.station, ctx.operator, input, outcome.as_str(), pep])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Records the receipt (accepted or late) with the next endorsement number; marks "votó"
+/// for an accepted one. Returns the endorsement number.
+pub fn insert_checkin(
+    tx: &Transaction,
+    ctx: &ScanContext,
+    t: &ScanTarget,
+    late: bool,
+) -> Result<i64> {
+    let seq: i64 = tx
+        .prepare_cached("SELECT coalesce(max(seq), 0) + 1 FROM checkins")?
+        .query_row([], |r| r.get(0))?;
+    tx.prepare_cached(
+        "INSERT INTO checkins (pep, outcome, seq, received_at, station, operator, entity, mec)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        t.pep,
+        if late { "late" } else { "accepted" },
+        seq,
+        ts(ctx.now),
+        ctx.station,
+        ctx.operator,
+        t.entity,
+        if late { None } else { t.mec }
+    ])?;
+    if !late {
+        tx.prepare_cached("UPDATE electors SET voted_at = ?1 WHERE id = ?2")?
+            .execute(params![ts(ctx.now), t.elector_id])?;
+    }
+    Ok(seq)
+}

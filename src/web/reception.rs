@@ -1,0 +1,225 @@
+//! Reception of returned envelopes: the scan station (form and no-reload JSON), the
+//! check-in API, reconciliation, and the cutoff setting.
+
+use chrono::Utc;
+use rocket::form::{Form, FromForm};
+use rocket::http::{ContentType, Status};
+use rocket::serde::json::Json;
+use rocket::{get, post, routes, Route, State};
+use rocket_dyn_templates::{context, Template};
+use serde::Deserialize;
+
+use super::auth::{Api, Page};
+use super::csrf::CsrfToken;
+use super::error::{ApiError, PageError};
+use super::policy::{AdminOnly, Oversight, Reception};
+use super::App;
+use crate::ops::checkin::{check_in, CheckinResult, Station};
+use crate::ops::{self, OpsError};
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        station_page,
+        station_post,
+        station_scan,
+        api_checkin,
+        reconciliation,
+        reconciliation_csv,
+        cutoff_page,
+        cutoff_post
+    ]
+}
+
+/// The one door to the check-in rule for web callers: group commit or one commit each.
+async fn submit(app: &App, code: &str, who: Station) -> Result<CheckinResult, OpsError> {
+    if app.group_commit {
+        return app.checkins.submit(code.to_string(), who).await;
+    }
+    let (db, key, code) = (app.db.clone(), app.code_key, code.to_string());
+    rocket::tokio::task::spawn_blocking(move || check_in(&db, &key, &code, &who))
+        .await
+        .map_err(|_| OpsError::Unavailable("error interno".into()))?
+}
+
+#[derive(FromForm)]
+pub struct ScanForm {
+    csrf: String,
+    #[field(validate = len(..=40))]
+    station: String,
+    #[field(validate = len(..=256))]
+    code: String,
+}
+
+fn station_view(
+    app: &App,
+    page: &Page<Reception>,
+    csrf: &str,
+    station: &str,
+    last: Option<&CheckinResult>,
+) -> Result<Template, PageError> {
+    let e = ops::election::current(&app.db)?;
+    let counters = ops::reconcile::operator_counters(&app.db, page.user.actor().as_str())?;
+    Ok(Template::render(
+        "station",
+        context! {
+            title: "Estación de recepción",
+            user: &page.user,
+            csrf,
+            station,
+            last,
+            counters,
+            cutoff_local: e.local(e.receipt_cutoff),
+            cutoff_utc: crate::storage::ts(e.receipt_cutoff),
+        },
+    ))
+}
+
+#[get("/station?<station>")]
+pub fn station_page(
+    page: Page<Reception>,
+    csrf: CsrfToken,
+    app: &State<App>,
+    station: Option<String>,
+) -> Result<Template, PageError> {
+    let station = station.unwrap_or_default();
+    station_view(app, &page, &csrf.0, station.trim(), None)
+}
+
+/// Plain form post: answers the whole page with the verdict (works without JavaScript).
+#[post("/station", data = "<form>")]
+pub async fn station_post(
+    page: Page<Reception>,
+    csrf: CsrfToken,
+    form: Form<ScanForm>,
+    app: &State<App>,
+) -> Result<Template, PageError> {
+    csrf.check(&form.csrf)?;
+    let who = Station::new(&form.station, page.user.actor().as_str())?;
+    let result = submit(app, &form.code, who).await?;
+    station_view(app, &page, &csrf.0, form.station.trim(), Some(&result))
+}
+
+/// The station page's script posts here and repaints without reloading.
+#[post("/station/scan", data = "<form>")]
+pub async fn station_scan(
+    page: Page<Reception>,
+    csrf: CsrfToken,
+    form: Form<ScanForm>,
+    app: &State<App>,
+) -> Result<Json<CheckinResult>, ApiError> {
+    if csrf.check(&form.csrf).is_err() {
+        return Err(ApiError {
+            status: Status::Forbidden,
+            message: "CSRF: recargue la página".into(),
+        });
+    }
+    let who = Station::new(&form.station, page.user.actor().as_str())?;
+    Ok(Json(submit(app, &form.code, who).await?))
+}
+
+#[derive(Deserialize)]
+pub struct CheckinRequest {
+    code: String,
+    station: String,
+}
+
+/// `POST /api/v1/checkins {"code","station"}`.
+#[post("/api/v1/checkins", format = "json", data = "<req>")]
+pub async fn api_checkin(
+    client: Api<Reception>,
+    req: Json<CheckinRequest>,
+    app: &State<App>,
+) -> Result<Json<CheckinResult>, ApiError> {
+    if req.code.len() > 256 {
+        return Err(OpsError::Invalid("code: más de 256 caracteres".into()).into());
+    }
+    let who = Station::new(&req.station, client.client.actor().as_str())?;
+    Ok(Json(submit(app, &req.code, who).await?))
+}
+
+#[get("/reception")]
+pub fn reconciliation(
+    page: Page<Oversight>,
+    csrf: CsrfToken,
+    app: &State<App>,
+) -> Result<Template, PageError> {
+    let r = ops::reconcile::reconcile(&app.db)?;
+    Ok(Template::render(
+        "reconciliation",
+        context! { title: "Conciliación de la recepción", user: &page.user, csrf: csrf.0, r },
+    ))
+}
+
+#[get("/reception/reconciliation.csv")]
+pub fn reconciliation_csv(
+    _page: Page<Oversight>,
+    app: &State<App>,
+) -> Result<(ContentType, Vec<u8>), PageError> {
+    let r = ops::reconcile::reconcile(&app.db)?;
+    Ok((ContentType::CSV, ops::reconcile::reconciliation_csv(&r)))
+}
+
+#[get("/settings/cutoff")]
+pub fn cutoff_page(
+    page: Page<AdminOnly>,
+    csrf: CsrfToken,
+    app: &State<App>,
+) -> Result<Template, PageError> {
+    cutoff_view(app, &page, &csrf.0, None)
+}
+
+fn cutoff_view(
+    app: &App,
+    page: &Page<AdminOnly>,
+    csrf: &str,
+    error: Option<String>,
+) -> Result<Template, PageError> {
+    let e = ops::election::current(&app.db)?;
+    let history = ops::election_cutoff::cutoff_history(&app.db)?;
+    Ok(Template::render(
+        "cutoff",
+        context! {
+            title: "Corte de recepción",
+            user: &page.user,
+            csrf,
+            error,
+            cutoff_local: e.local(e.receipt_cutoff),
+            cutoff_value: e.cutoff_local_notation(),
+            timezone: e.timezone.name(),
+            history,
+        },
+    ))
+}
+
+#[derive(FromForm)]
+pub struct CutoffForm {
+    csrf: String,
+    #[field(validate = len(..=40))]
+    cutoff: String,
+    #[field(validate = len(..=600))]
+    reason: String,
+}
+
+#[post("/settings/cutoff", data = "<form>")]
+pub fn cutoff_post(
+    page: Page<AdminOnly>,
+    csrf: CsrfToken,
+    form: Form<CutoffForm>,
+    app: &State<App>,
+) -> Result<(Status, Template), PageError> {
+    csrf.check(&form.csrf)?;
+    match ops::election_cutoff::change_cutoff(
+        &app.db,
+        &form.cutoff,
+        &form.reason,
+        &page.user.actor(),
+        Utc::now(),
+    ) {
+        Ok(_) => Ok((Status::Ok, cutoff_view(app, &page, &csrf.0, None)?)),
+        Err(OpsError::Invalid(msg)) => Ok((
+            Status::UnprocessableEntity,
+            cutoff_view(app, &page, &csrf.0, Some(msg))?,
+        )),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -101,6 +101,9 @@ pub fn carrier_sim(db_path: &Path, a: SimArgs) -> anyhow::Result<ExitCode> {
         fault_rate: a.fault_rate,
         speed: a.speed,
         directory,
+        // Rocket logs to stdout, which is for the address alone.
+        quiet: true,
+        own_signals: true,
         ..SimConfig::default()
     };
     let rt = runtime()?;
@@ -114,7 +117,8 @@ pub fn carrier_sim(db_path: &Path, a: SimArgs) -> anyhow::Result<ExitCode> {
             a.fault_rate,
             a.speed
         );
-        std::future::pending::<()>().await;
+        handle.wait().await;
+        eprintln!("simulador detenido");
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(ExitCode::SUCCESS)

@@ -197,7 +197,7 @@ async fn poll_chunk(
     let legs: Vec<DueLeg> = ready.into_iter().cloned().collect();
     let (d, a) = (db.clone(), actor.clone());
     let chunk_report = blocking(move || {
-        Ok(d.write(|tx| {
+        d.write(|tx| {
             record::store_reply(
                 tx,
                 carrier,
@@ -207,7 +207,7 @@ async fn poll_chunk(
                 &a,
                 now,
             )
-        })?)
+        })
     })
     .await?;
     report.add(chunk_report);

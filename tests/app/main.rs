@@ -1,6 +1,7 @@
 //! The integration suite: one binary, a fresh temporary database per test.
 
 mod audit_chain;
+mod carriers;
 mod cli_commands;
 mod durability;
 mod import_list;

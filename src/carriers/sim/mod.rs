@@ -40,8 +40,11 @@ pub struct SimConfig {
     pub slow_reply: Duration,
     /// Lifetime of the OAuth tokens it issues.
     pub token_ttl: Duration,
-    /// Silence Rocket's log (it is process-wide: the last Rocket started sets it).
+    /// Silence Rocket's log, which goes to stdout (the level is process-wide: the last Rocket
+    /// ignited sets it, so start a quiet simulator before the web app, or not quiet).
     pub quiet: bool,
+    /// Stop on Ctrl-C and SIGTERM (the `carrier-sim` command); off when embedded.
+    pub own_signals: bool,
     pub directory: Option<Directory>,
 }
 
@@ -54,6 +57,7 @@ impl Default for SimConfig {
             slow_reply: Duration::from_secs(3),
             token_ttl: Duration::from_secs(3600),
             quiet: false,
+            own_signals: false,
             directory: None,
         }
     }
@@ -292,6 +296,11 @@ impl SimHandle {
     /// Stops the server and waits until it has.
     pub async fn shutdown(self) {
         self.shutdown.notify();
+        let _ = self.task.await;
+    }
+
+    /// Waits until the server stops (on a signal, with `own_signals`).
+    pub async fn wait(self) {
         let _ = self.task.await;
     }
 }

@@ -25,9 +25,14 @@ pub(super) fn build(addr: SocketAddr, sim: Arc<Sim>) -> Rocket<Build> {
     config.port = addr.port();
     config.cli_colors = false;
     if sim.config().quiet {
-        config.log_level = LogLevel::Critical;
+        config.log_level = LogLevel::Off;
     }
-    config.shutdown.ctrlc = false;
+    if !sim.config().own_signals {
+        // Inside another program (tests, `serve --demo`): its signals are not ours.
+        config.shutdown.ctrlc = false;
+        #[cfg(unix)]
+        config.shutdown.signals.clear();
+    }
     config.shutdown.grace = 1;
     config.shutdown.mercy = 1;
     config.secret_key = SecretKey::generate().unwrap_or_else(|| SecretKey::from(&[7u8; 64]));

@@ -11,6 +11,7 @@ pub mod election_cutoff;
 pub mod guias;
 pub mod import;
 pub mod keys;
+pub mod queues;
 pub mod reconcile;
 pub mod reissue;
 pub mod stats;

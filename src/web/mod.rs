@@ -12,6 +12,7 @@ pub mod pages;
 pub mod policy;
 pub mod reception;
 pub mod throttle;
+pub mod tracking;
 pub mod views;
 
 use std::path::PathBuf;
@@ -81,6 +82,7 @@ pub fn build_with(
         .attach(Template::fairing())
         .mount("/", pages::routes())
         .mount("/", reception::routes())
+        .mount("/", tracking::routes())
         .mount("/api/v1", api::routes())
         .mount("/static", FileServer::from(asset_dir("static")).rank(20))
         .register("/", error::page_catchers())

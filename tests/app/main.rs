@@ -10,3 +10,4 @@ mod routes_and_roles;
 mod sessions;
 mod shipping;
 mod support;
+mod tracking_queues;

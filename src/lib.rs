@@ -3,6 +3,7 @@
 //! Layers only look down: `web` and `cli` call `ops`; `ops` uses `storage`, `documents`
 //! and `carriers`; everything may use `domain`, which does no IO and reads no clock.
 
+pub mod carriers;
 pub mod cli;
 pub mod documents;
 pub mod domain;

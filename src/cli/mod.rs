@@ -1,6 +1,7 @@
 //! The `pep-tracker` command line: one clap subcommand per operator task, each `run(args)`.
 
 mod accounts;
+mod carriers;
 mod list;
 mod maintenance;
 mod reception;
@@ -55,6 +56,10 @@ enum Command {
     Checkin(reception::CheckinArgs),
     /// Run the web application
     Serve(serve::ServeArgs),
+    /// Poll the couriers for the shipments that are due
+    Sync(carriers::SyncArgs),
+    /// A local server speaking the FedEx, UPS and DHL tracking wire formats
+    CarrierSim(carriers::SimArgs),
 }
 
 const DEFAULT_DB: &str = "db/pep-tracker.sqlite3";
@@ -93,6 +98,8 @@ pub fn main() -> ExitCode {
         Command::Reissue(a) => shipping::reissue(&db, a),
         Command::Checkin(a) => reception::checkin(&db, a),
         Command::Serve(a) => serve::run(cli.db, a),
+        Command::Sync(a) => carriers::sync(&db, a),
+        Command::CarrierSim(a) => carriers::carrier_sim(&db, a),
     };
     match result {
         Ok(code) => code,

@@ -13,10 +13,12 @@ pub mod guias;
 pub mod import;
 pub mod keys;
 pub mod lookup;
+pub mod queues;
 pub mod reception_docs;
 pub mod reconcile;
 pub mod reissue;
 pub mod stats;
+pub mod sync;
 pub mod users;
 
 use crate::storage::StorageError;

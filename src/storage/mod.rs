@@ -8,8 +8,10 @@ pub mod election;
 pub mod electors;
 pub mod lookup;
 pub mod peps;
+pub mod queues;
 pub mod reception;
 pub mod tallies;
+pub mod tracking;
 pub mod users;
 
 use std::path::{Path, PathBuf};
@@ -40,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../db/migrations/0001_foundation.sql"),
     include_str!("../../db/migrations/0002_peps.sql"),
     include_str!("../../db/migrations/0003_reception.sql"),
+    include_str!("../../db/migrations/0004_tracking.sql"),
 ];
 const READERS: usize = 4;
 

@@ -14,6 +14,7 @@ pub mod policy;
 pub mod reception;
 pub mod shipping;
 pub mod throttle;
+pub mod tracking;
 pub mod views;
 
 use std::path::PathBuf;
@@ -87,6 +88,7 @@ pub fn build_with(
         .mount("/", reception::routes())
         .mount("/", shipping::routes())
         .mount("/", lookup::routes())
+        .mount("/", tracking::routes())
         .mount("/api/v1", api::routes())
         .mount("/static", FileServer::from(asset_dir("static")).rank(20))
         .register("/", error::page_catchers())

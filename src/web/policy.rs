@@ -38,6 +38,10 @@ policy!(
     Oversight = [Admin, Reception, Viewer]
 );
 policy!(
+    /// Courier tracking and its exception queues: the shipping desk and observers.
+    Tracking = [Admin, Shipping, Viewer]
+);
+policy!(
     /// The courier sync job.
     SyncJob = [Admin, Sync]
 );
@@ -96,4 +100,5 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/settings/cutoff", Access::Roles(AdminOnly::ROLES)),
     ("POST", "/settings/cutoff", Access::Roles(AdminOnly::ROLES)),
+    ("GET", "/queues", Access::Roles(Tracking::ROLES)),
 ];

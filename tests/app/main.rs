@@ -1,6 +1,7 @@
 //! The integration suite: one binary, a fresh temporary database per test.
 
 mod audit_chain;
+mod carriers;
 mod cli_commands;
 mod documents;
 mod durability;
@@ -11,3 +12,4 @@ mod routes_and_roles;
 mod sessions;
 mod shipping;
 mod support;
+mod tracking_queues;

@@ -1,0 +1,330 @@
+//! Courier sync: one polling pass over the legs that are due (or all not yet final), batched
+//! per carrier, each reply stored in one transaction — new events once, the leg's status moved
+//! only forward, every status change audited — and the background poller that runs passes
+//! inside `serve` until shutdown. The CLI's `sync --once` and the poller share [`run_pass`].
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::{Actor, OpsError, Result};
+use crate::carriers::config::CarriersConfig;
+use crate::carriers::poller::{Carriers, Polite, RetryPolicy};
+use crate::carriers::{CallError, NumberResult, Tracked};
+use crate::domain::tracking::schedule::{fetches_today, MAX_FETCHES_PER_DAY};
+use crate::domain::tracking::Carrier;
+use crate::storage::tracking::{self as store, Cursor, DueLeg};
+use crate::storage::Db;
+
+#[path = "sync_record.rs"]
+mod record;
+
+/// What a pass covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// Every leg not yet final, whatever its schedule (`sync --once --all`).
+    pub all: bool,
+    /// Legs read from the database at a time.
+    pub page: usize,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            all: false,
+            page: 300,
+        }
+    }
+}
+
+/// What a pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PassReport {
+    /// Legs asked about.
+    pub legs: usize,
+    /// Requests sent to carriers (retries included).
+    pub requests: usize,
+    pub new_events: usize,
+    pub status_changes: usize,
+    pub not_visible: usize,
+    /// Legs whose poll failed (the call or the number); they are retried with backoff.
+    pub failed: usize,
+    /// Replies that could not be read; nothing was changed by them.
+    pub malformed: usize,
+    /// Legs left for later: carrier not configured, daily quota used up, carrier paused.
+    pub skipped: usize,
+    /// The first problems met, in Spanish.
+    pub problems: Vec<String>,
+}
+
+impl PassReport {
+    fn add(&mut self, o: PassReport) {
+        self.legs += o.legs;
+        self.requests += o.requests;
+        self.new_events += o.new_events;
+        self.status_changes += o.status_changes;
+        self.not_visible += o.not_visible;
+        self.failed += o.failed;
+        self.malformed += o.malformed;
+        self.skipped += o.skipped;
+        for p in o.problems {
+            self.problem(p);
+        }
+    }
+
+    fn problem(&mut self, p: String) {
+        if self.problems.len() < 20 && !self.problems.contains(&p) {
+            self.problems.push(p);
+        }
+    }
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| OpsError::Invalid(format!("tarea interna interrumpida: {e}")))?
+}
+
+/// One pass: every carrier's due legs, the carriers in parallel.
+pub async fn run_pass(
+    db: Arc<Db>,
+    carriers: &Carriers,
+    opts: SyncOptions,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<PassReport> {
+    let one = |c: Carrier| poll_carrier(db.clone(), carriers.get(c), c, opts, actor.clone(), now);
+    let (f, u, d) = tokio::join!(one(Carrier::Fedex), one(Carrier::Ups), one(Carrier::Dhl));
+    let mut report = PassReport::default();
+    for r in [f, u, d] {
+        report.add(r?);
+    }
+    Ok(report)
+}
+
+async fn poll_carrier(
+    db: Arc<Db>,
+    polite: Option<&Polite>,
+    carrier: Carrier,
+    opts: SyncOptions,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> Result<PassReport> {
+    let mut report = PassReport::default();
+    let Some(polite) = polite else {
+        let d = db.clone();
+        let n =
+            blocking(move || Ok(d.read(|c| store::count_due(c, carrier, now, opts.all))?)).await?;
+        if n > 0 {
+            report.skipped += n as usize;
+            report.problem(format!(
+                "{}: sin configuración; {n} envíos sin consultar",
+                carrier.label()
+            ));
+        }
+        return Ok(report);
+    };
+    let mut cursor = Cursor::default();
+    loop {
+        let (d, c) = (db.clone(), cursor.clone());
+        let page = blocking(move || {
+            Ok(d.read(|conn| store::due_legs(conn, carrier, now, opts.all, &c, opts.page))?)
+        })
+        .await?;
+        let Some(last) = page.last() else { break };
+        cursor = Cursor::after(last);
+        for chunk in page.chunks(polite.max_batch()) {
+            if !poll_chunk(&db, polite, chunk, &actor, now, &mut report).await? {
+                report.skipped += page.len() - report_position(&page, chunk);
+                return Ok(report);
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// How many legs of `page` come before `chunk` (those already handled).
+fn report_position(page: &[DueLeg], chunk: &[DueLeg]) -> usize {
+    page.iter().position(|l| l.id == chunk[0].id).unwrap_or(0)
+}
+
+/// Polls one chunk; `false` when the carrier cannot be asked any more in this pass.
+async fn poll_chunk(
+    db: &Arc<Db>,
+    polite: &Polite,
+    chunk: &[DueLeg],
+    actor: &Actor,
+    now: DateTime<Utc>,
+    report: &mut PassReport,
+) -> Result<bool> {
+    let (ready, capped): (Vec<&DueLeg>, Vec<&DueLeg>) = chunk
+        .iter()
+        .partition(|l| fetches_today(l.poll_day, l.polls_today, now) < MAX_FETCHES_PER_DAY);
+    report.skipped += capped.len();
+    if ready.is_empty() {
+        return Ok(true);
+    }
+    let budget = ready
+        .iter()
+        .map(|l| MAX_FETCHES_PER_DAY - fetches_today(l.poll_day, l.polls_today, now))
+        .min()
+        .unwrap_or(1);
+    let numbers: Vec<String> = ready.iter().map(|l| l.tracking.clone()).collect();
+    let outcome = polite.call(&numbers, budget).await;
+    let carrier = polite.carrier();
+    if outcome.attempts == 0 {
+        if let Err(e) = &outcome.result {
+            report.problem(format!("{}: {e}", carrier.label()));
+            return Ok(false);
+        }
+    }
+    report.legs += ready.len();
+    report.requests += outcome.attempts as usize;
+    if let Err(e) = &outcome.result {
+        if e.is_malformed() {
+            report.malformed += 1;
+            log::warn!(
+                "{}: respuesta mal formada, nada cambia: {e}",
+                carrier.label()
+            );
+        } else {
+            log::warn!("{}: consulta fallida: {e}", carrier.label());
+        }
+        report.problem(format!("{}: {e}", carrier.label()));
+    }
+    let legs: Vec<DueLeg> = ready.into_iter().cloned().collect();
+    let (d, a) = (db.clone(), actor.clone());
+    let chunk_report = blocking(move || {
+        d.write(|tx| {
+            record::store_reply(
+                tx,
+                carrier,
+                &legs,
+                outcome.result,
+                outcome.attempts,
+                &a,
+                now,
+            )
+        })
+    })
+    .await?;
+    report.add(chunk_report);
+    Ok(true)
+}
+
+/// The carriers of `cfg`, with today's calls (from the database) taken off their quotas.
+pub fn carriers_for(
+    db: &Db,
+    cfg: &CarriersConfig,
+    retry: RetryPolicy,
+    now: DateTime<Utc>,
+) -> Result<Carriers> {
+    let day = now.date_naive();
+    let mut used = [0u32; 3];
+    for (i, c) in Carrier::ALL.iter().enumerate() {
+        used[i] = db.read(|conn| store::carrier_calls(conn, *c, day))?;
+    }
+    Ok(Carriers::from_config(cfg, |c| used[c as usize], retry))
+}
+
+/// The background poller's settings.
+#[derive(Debug, Clone)]
+pub struct PollerConfig {
+    pub carriers: CarriersConfig,
+    /// Pause between passes (env `PEP_POLL_EVERY_SECS`, default 60).
+    pub every: Duration,
+    pub retry: RetryPolicy,
+}
+
+impl PollerConfig {
+    pub fn from_env() -> std::result::Result<PollerConfig, String> {
+        let every = match std::env::var("PEP_POLL_EVERY_SECS") {
+            Ok(v) => v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|s| *s > 0)
+                .ok_or_else(|| {
+                    format!("PEP_POLL_EVERY_SECS: se espera un entero positivo, no «{v}»")
+                })?,
+            Err(_) => 60,
+        };
+        Ok(PollerConfig {
+            carriers: CarriersConfig::from_env()?,
+            every: Duration::from_secs(every),
+            retry: RetryPolicy::default(),
+        })
+    }
+}
+
+/// Runs passes every `cfg.every` until `shutdown` completes (e.g. Rocket's `Shutdown`); a pass
+/// in flight is dropped between two transactions, so nothing is half-written.
+pub fn spawn_poller<S>(db: Arc<Db>, cfg: PollerConfig, shutdown: S) -> tokio::task::JoinHandle<()>
+where
+    S: Future<Output = ()> + Send + 'static,
+{
+    tokio::spawn(async move {
+        let mut shutdown = std::pin::pin!(shutdown);
+        let actor = Actor::system();
+        let carriers = match carriers_for(&db, &cfg.carriers, cfg.retry, Utc::now()) {
+            Ok(c) => c,
+            Err(e) => {
+                log::error!("sincronización de paqueterías detenida: {e}");
+                return;
+            }
+        };
+        loop {
+            let pass = run_pass(
+                db.clone(),
+                &carriers,
+                SyncOptions::default(),
+                &actor,
+                Utc::now(),
+            );
+            tokio::select! {
+                _ = &mut shutdown => break,
+                r = pass => match r {
+                    Ok(rep) if rep.legs > 0 => log::info!(
+                        "sincronización: {} envíos, {} solicitudes, {} eventos nuevos, {} cambios de estado",
+                        rep.legs, rep.requests, rep.new_events, rep.status_changes
+                    ),
+                    Ok(_) => {}
+                    Err(e) => log::error!("sincronización: {e}"),
+                },
+            }
+            tokio::select! {
+                _ = &mut shutdown => break,
+                _ = tokio::time::sleep(cfg.every) => {}
+            }
+        }
+    })
+}
+
+/// `Tracked` results by number, for the recorder.
+fn by_number(results: Vec<Tracked>) -> std::collections::HashMap<String, NumberResult> {
+    results.into_iter().map(|t| (t.number, t.result)).collect()
+}
+
+/// Turns a failed call into the message stored on each of its legs.
+fn failure_text(e: &CallError) -> String {
+    e.to_string()
+}
+
+/// The simulator's directory over this database's legs: direction, the elector's country, the
+/// batch date, and the outbound leg of each return leg.
+pub fn sim_directory(db: Arc<Db>) -> crate::carriers::sim::Directory {
+    Arc::new(move |carrier, tracking| {
+        let origin = db
+            .read(|c| store::leg_origin(c, carrier, tracking))
+            .map_err(|e| log::warn!("simulador: {e}"))
+            .ok()??;
+        Some(crate::carriers::sim::ShipmentSpec {
+            direction: origin.direction,
+            country: origin.country,
+            shipped_at: origin.shipped_at,
+            outbound: origin.outbound,
+        })
+    })
+}

@@ -1,0 +1,198 @@
+//! Recording one carrier reply inside one transaction: new events stored once, the leg's
+//! status moved by the domain rule and audited, the next poll scheduled.
+
+use chrono::{DateTime, Utc};
+use rusqlite::Transaction;
+
+use super::{by_number, failure_text, PassReport};
+use crate::carriers::{CallError, NumberResult, Tracked};
+use crate::domain::tracking::schedule::{self, fetches_today, PollContext};
+use crate::domain::tracking::{apply, Carrier, LegState, TrackingEvent};
+use crate::ops::{Actor, OpsError};
+use crate::storage::audit::{self, AuditEntry};
+use crate::storage::tracking::{self as store, DueLeg, PollRecord};
+use crate::storage::ts;
+
+/// A fixed fraction per leg in [0, 1), to spread polls of legs created together.
+fn spread(leg: i64) -> f64 {
+    ((leg as u64).wrapping_mul(2_654_435_761) % 1000) as f64 / 1000.0
+}
+
+/// Stores a reply (or a failed call) for the legs asked about.
+pub(super) fn store_reply(
+    tx: &Transaction,
+    carrier: Carrier,
+    legs: &[DueLeg],
+    result: Result<Vec<Tracked>, CallError>,
+    attempts: u32,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<PassReport, OpsError> {
+    let mut report = PassReport::default();
+    store::add_carrier_calls(tx, carrier, now.date_naive(), attempts)?;
+    let answers = match result {
+        Ok(r) => Ok(by_number(r)),
+        Err(e) => Err(failure_text(&e)),
+    };
+    for leg in legs {
+        let answer = match &answers {
+            Ok(map) => map
+                .get(&leg.tracking)
+                .cloned()
+                .ok_or_else(|| "la paquetería no respondió por este número".to_string()),
+            Err(msg) => Err(msg.clone()),
+        };
+        match answer {
+            Ok(NumberResult::Events(events)) => {
+                record_events(tx, leg, &events, attempts, actor, now, &mut report)?
+            }
+            Ok(NumberResult::NotYetVisible) if !leg.visible => {
+                report.not_visible += 1;
+                schedule_next(tx, leg, leg.state, false, attempts, now)?;
+            }
+            Ok(NumberResult::NotYetVisible) => failed(
+                tx,
+                leg,
+                "la paquetería dejó de mostrar un envío ya visible".into(),
+                attempts,
+                now,
+                &mut report,
+            )?,
+            Ok(NumberResult::Failed(msg)) | Err(msg) => {
+                failed(tx, leg, msg, attempts, now, &mut report)?
+            }
+        }
+    }
+    Ok(report)
+}
+
+fn record_events(
+    tx: &Transaction,
+    leg: &DueLeg,
+    events: &[TrackingEvent],
+    attempts: u32,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    report: &mut PassReport,
+) -> Result<(), OpsError> {
+    let mut fresh: Vec<&TrackingEvent> = Vec::new();
+    for e in events {
+        if store::insert_event(tx, leg.id, e, now)? {
+            fresh.push(e);
+        }
+    }
+    fresh.sort_by_key(|e| e.at);
+    let state = fresh
+        .iter()
+        .fold(leg.state, |s, e| apply(s, e.status, e.at));
+    let last = fresh.iter().map(|e| e.at).chain(leg.last_event_at).max();
+    if state != leg.state || last != leg.last_event_at {
+        store::set_leg_state(tx, leg.id, &state, last, now)?;
+    }
+    if state.status != leg.state.status {
+        audit_change(tx, leg, &state, actor, now)?;
+        report.status_changes += 1;
+    }
+    report.new_events += fresh.len();
+    schedule_next(tx, leg, state, true, attempts, now)
+}
+
+fn canonical(s: &LegState) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({
+        "status": s.status.as_str(),
+        "status_at": s.status_at.map(ts),
+    }))
+    .expect("json values serialize")
+}
+
+fn audit_change(
+    tx: &Transaction,
+    leg: &DueLeg,
+    to: &LegState,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(), OpsError> {
+    let subject = format!("pep:{}", leg.pep_id);
+    let detail = format!(
+        "{} {} {}: {} → {} (evento del {})",
+        leg.direction.as_str(),
+        leg.carrier,
+        leg.tracking,
+        leg.state.status,
+        to.status,
+        to.status_at.map(ts).unwrap_or_default()
+    );
+    let (before, after) = (canonical(&leg.state), canonical(to));
+    audit::append(
+        tx,
+        &AuditEntry {
+            actor: actor.as_str(),
+            action: "leg.status",
+            subject: &subject,
+            before: Some(&before),
+            after: Some(&after),
+            detail: &detail,
+        },
+        now,
+    )?;
+    Ok(())
+}
+
+/// A successful poll: the schedule decides the next one (never, once final).
+fn schedule_next(
+    tx: &Transaction,
+    leg: &DueLeg,
+    state: LegState,
+    visible: bool,
+    attempts: u32,
+    now: DateTime<Utc>,
+) -> Result<(), OpsError> {
+    let fetched = fetches_today(leg.poll_day, leg.polls_today, now) + attempts;
+    let since = if state.status != leg.state.status {
+        now
+    } else {
+        leg.since
+    };
+    let ctx = PollContext {
+        direction: leg.direction,
+        status: state.status,
+        unchanged_for: now - since,
+        partner_delivered: leg.partner_delivered,
+    };
+    let rec = PollRecord {
+        next_poll_at: schedule::next_poll(&ctx, now, fetched, spread(leg.id)),
+        since,
+        day: now.date_naive(),
+        polls_today: fetched,
+        fetches: attempts,
+        failures: 0,
+        visible: visible || leg.visible,
+        last_error: None,
+    };
+    Ok(store::record_poll(tx, leg.id, &rec, now)?)
+}
+
+/// A failed poll: nothing about the leg changes but its next try, sooner and backing off.
+fn failed(
+    tx: &Transaction,
+    leg: &DueLeg,
+    msg: String,
+    attempts: u32,
+    now: DateTime<Utc>,
+    report: &mut PassReport,
+) -> Result<(), OpsError> {
+    report.failed += 1;
+    let fetched = fetches_today(leg.poll_day, leg.polls_today, now) + attempts;
+    let failures = leg.failures + 1;
+    let rec = PollRecord {
+        next_poll_at: Some(schedule::after_failure(failures, now, fetched)),
+        since: leg.since,
+        day: now.date_naive(),
+        polls_today: fetched,
+        fetches: attempts,
+        failures,
+        visible: leg.visible,
+        last_error: Some(msg),
+    };
+    Ok(store::record_poll(tx, leg.id, &rec, now)?)
+}

@@ -1,0 +1,158 @@
+//! The exception queues of courier tracking, as queries: PEPs to reissue (outbound returned to
+//! sender, or in exception since a given time), return envelopes not yet moving, and legs with
+//! no news since a given time. Each queue gives its total and its first rows.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params_from_iter, types::Value, Connection, Row};
+
+use super::{ts, Result, StorageError};
+use crate::domain::tracking::{Carrier, Direction, LegStatus};
+
+/// One leg in a queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueRow {
+    pub pep_id: String,
+    pub entity: String,
+    pub country: String,
+    pub direction: Direction,
+    pub carrier: Carrier,
+    pub tracking: String,
+    pub status: LegStatus,
+    pub status_at: Option<DateTime<Utc>>,
+    pub last_event_at: Option<DateTime<Utc>>,
+    /// The carrier's words for its newest event.
+    pub last_event: String,
+}
+
+/// A queue: how many legs are in it, and the first of them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Queue {
+    pub total: i64,
+    pub rows: Vec<QueueRow>,
+}
+
+const FROM: &str = "FROM legs l JOIN peps p ON p.id = l.pep JOIN electors e ON e.id = p.elector_id
+                    JOIN leg_polls lp ON lp.leg = l.id";
+
+const COLUMNS: &str = "p.pep_id, e.entity, e.country, l.direction, l.carrier, l.tracking, l.status,
+    l.status_at, l.last_event_at,
+    COALESCE((SELECT ev.raw_text FROM leg_events ev WHERE ev.leg = l.id
+              ORDER BY ev.at DESC, ev.id DESC LIMIT 1), '')";
+
+fn time(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
+    s.map(|s| {
+        DateTime::parse_from_rfc3339(&s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| StorageError::Corrupt(format!("fecha «{s}»")))
+    })
+    .transpose()
+}
+
+/// The columns of [`COLUMNS`] as read, before parsing.
+type RawRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
+fn row(r: &Row) -> rusqlite::Result<RawRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+    ))
+}
+
+fn queue(
+    conn: &Connection,
+    filter: &str,
+    order: &str,
+    args: Vec<Value>,
+    limit: usize,
+) -> Result<Queue> {
+    let total: i64 = conn.query_row(
+        &format!("SELECT count(*) {FROM} WHERE {filter}"),
+        params_from_iter(args.iter()),
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} {FROM} WHERE {filter} ORDER BY {order} LIMIT {limit}"
+    ))?;
+    let raw = stmt.query_map(params_from_iter(args.iter()), row)?;
+    let bad = StorageError::Corrupt;
+    let mut rows = Vec::new();
+    for r in raw {
+        let (pep_id, entity, country, dir, carrier, tracking, status, status_at, last, text) = r?;
+        rows.push(QueueRow {
+            pep_id,
+            entity,
+            country,
+            direction: dir.parse().map_err(bad)?,
+            carrier: carrier.parse().map_err(bad)?,
+            tracking,
+            status: status.parse().map_err(bad)?,
+            status_at: time(status_at)?,
+            last_event_at: time(last)?,
+            last_event: text,
+        });
+    }
+    Ok(Queue { total, rows })
+}
+
+/// Outbound legs of live PEPs returned to sender, or in exception since `exception_before`.
+pub fn to_reissue(
+    conn: &Connection,
+    exception_before: DateTime<Utc>,
+    limit: usize,
+) -> Result<Queue> {
+    queue(
+        conn,
+        "l.direction = 'outbound' AND p.voided_at IS NULL
+         AND (l.status = 'return_to_sender' OR (l.status = 'exception' AND l.status_at <= ?1))",
+        "l.status_at, p.pep_id",
+        vec![Value::Text(ts(exception_before))],
+        limit,
+    )
+}
+
+/// Return legs of live PEPs not yet received whose envelope has not started moving.
+pub fn not_moving_returns(conn: &Connection, limit: usize) -> Result<Queue> {
+    queue(
+        conn,
+        "l.direction = 'return' AND l.status IN ('unknown', 'pre_transit') AND p.voided_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.pep = p.id)",
+        "e.entity, p.pep_id",
+        Vec::new(),
+        limit,
+    )
+}
+
+/// Legs on their way (not final) with no event since `stale_before`: moving legs whose newest
+/// scan is that old, and outbound legs the carrier never scanned since tracking began then.
+/// Return envelopes not yet posted are not stuck (see [`not_moving_returns`]).
+pub fn stuck(conn: &Connection, stale_before: DateTime<Utc>, limit: usize) -> Result<Queue> {
+    queue(
+        conn,
+        "l.status NOT IN ('delivered', 'return_to_sender')
+         AND ((l.last_event_at <= ?1
+               AND NOT (l.direction = 'return' AND l.status IN ('unknown', 'pre_transit')))
+           OR (l.direction = 'outbound' AND l.last_event_at IS NULL AND lp.since <= ?1))",
+        "COALESCE(l.last_event_at, lp.since), p.pep_id",
+        vec![Value::Text(ts(stale_before))],
+        limit,
+    )
+}

@@ -1,0 +1,410 @@
+//! The leg_events, leg_polls and carrier_calls tables, and the tracking columns of legs:
+//! picking the legs due for a poll, storing events once, moving a leg's status, keeping each
+//! leg's polling state and each carrier's calls per day.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+
+use super::{ts, Result, StorageError};
+use crate::domain::tracking::{Carrier, Direction, LegState, LegStatus, TrackingEvent};
+
+/// `next_poll_at` of a final leg: never due.
+pub const NEVER: &str = "9999";
+
+/// A leg with what polling it needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueLeg {
+    pub id: i64,
+    pub pep_id: String,
+    pub direction: Direction,
+    pub carrier: Carrier,
+    pub tracking: String,
+    pub state: LegState,
+    pub last_event_at: Option<DateTime<Utc>>,
+    pub since: DateTime<Utc>,
+    pub poll_day: Option<NaiveDate>,
+    pub polls_today: u32,
+    pub failures: u32,
+    pub visible: bool,
+    /// For a return leg: its PEP's outbound leg was delivered.
+    pub partner_delivered: bool,
+    pub next_poll_at: String,
+}
+
+/// Where the previous page of due legs ended.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cursor {
+    pub next_poll_at: String,
+    pub id: i64,
+}
+
+impl Cursor {
+    pub fn after(leg: &DueLeg) -> Cursor {
+        Cursor {
+            next_poll_at: leg.next_poll_at.clone(),
+            id: leg.id,
+        }
+    }
+}
+
+fn time(s: Option<String>, what: &str) -> Result<Option<DateTime<Utc>>> {
+    s.map(|s| {
+        DateTime::parse_from_rfc3339(&s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| StorageError::Corrupt(format!("{what}: «{s}»")))
+    })
+    .transpose()
+}
+
+fn parsed<T: std::str::FromStr<Err = String>>(s: String) -> Result<T> {
+    s.parse().map_err(StorageError::Corrupt)
+}
+
+const DUE_SELECT: &str = "
+    SELECT l.id, p.pep_id, l.direction, l.carrier, l.tracking, l.status, l.status_at,
+           (SELECT MAX(e.at) FROM leg_events e WHERE e.leg = l.id AND e.status != 'unknown'),
+           l.last_event_at, lp.since, lp.poll_day, lp.polls_today, lp.failures, lp.visible,
+           EXISTS (SELECT 1 FROM legs o WHERE o.pep = l.pep AND o.direction = 'outbound'
+                                          AND o.status = 'delivered'),
+           lp.next_poll_at
+      FROM leg_polls lp JOIN legs l ON l.id = lp.leg JOIN peps p ON p.id = l.pep";
+
+type RawDue = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+    u32,
+    u32,
+    bool,
+    bool,
+    String,
+);
+
+fn raw_due(r: &Row) -> rusqlite::Result<RawDue> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+        r.get(11)?,
+        r.get(12)?,
+        r.get(13)?,
+        r.get(14)?,
+        r.get(15)?,
+    ))
+}
+
+fn to_due(raw: RawDue) -> Result<DueLeg> {
+    let (
+        id,
+        pep_id,
+        dir,
+        carrier,
+        tracking,
+        status,
+        status_at,
+        newest,
+        last,
+        since,
+        day,
+        today,
+        failures,
+        visible,
+        partner,
+        next,
+    ) = raw;
+    Ok(DueLeg {
+        id,
+        pep_id,
+        direction: parsed(dir)?,
+        carrier: parsed(carrier)?,
+        tracking,
+        state: LegState {
+            status: parsed(status)?,
+            status_at: time(status_at, "legs.status_at")?,
+            newest: time(newest, "leg_events.at")?,
+        },
+        last_event_at: time(last, "legs.last_event_at")?,
+        since: time(Some(since), "leg_polls.since")?.expect("given"),
+        poll_day: day
+            .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d"))
+            .transpose()
+            .map_err(|_| StorageError::Corrupt("leg_polls.poll_day".into()))?,
+        polls_today: today,
+        failures,
+        visible,
+        partner_delivered: partner,
+        next_poll_at: next,
+    })
+}
+
+const NOT_FINAL: &str = "l.status NOT IN ('delivered', 'return_to_sender')";
+
+/// The next page of `carrier`'s legs not yet final: those due by `now`, most overdue first;
+/// or, with `all`, every one of them in id order.
+pub fn due_legs(
+    conn: &Connection,
+    carrier: Carrier,
+    now: DateTime<Utc>,
+    all: bool,
+    after: &Cursor,
+    limit: usize,
+) -> Result<Vec<DueLeg>> {
+    let sql = if all {
+        format!(
+            "{DUE_SELECT} WHERE l.carrier = ?1 AND {NOT_FINAL} AND l.id > ?3
+             ORDER BY l.id LIMIT ?5"
+        )
+    } else {
+        format!(
+            "{DUE_SELECT} WHERE l.carrier = ?1 AND {NOT_FINAL} AND lp.next_poll_at <= ?4
+               AND (lp.next_poll_at, l.id) > (?2, ?3)
+             ORDER BY lp.next_poll_at, l.id LIMIT ?5"
+        )
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(
+        params![
+            carrier.as_str(),
+            after.next_poll_at,
+            after.id,
+            ts(now),
+            limit as i64
+        ],
+        raw_due,
+    )?;
+    rows.map(|r| to_due(r?)).collect()
+}
+
+/// How many of `carrier`'s legs a pass would poll.
+pub fn count_due(
+    conn: &Connection,
+    carrier: Carrier,
+    now: DateTime<Utc>,
+    all: bool,
+) -> Result<i64> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM leg_polls lp JOIN legs l ON l.id = lp.leg
+          WHERE l.carrier = ?1 AND {NOT_FINAL} AND (?2 OR lp.next_poll_at <= ?3)"
+    );
+    Ok(conn.query_row(&sql, params![carrier.as_str(), all, ts(now)], |r| r.get(0))?)
+}
+
+/// One leg by id (tests and screens).
+pub fn leg(conn: &Connection, id: i64) -> Result<Option<DueLeg>> {
+    let sql = format!("{DUE_SELECT} WHERE l.id = ?1");
+    let raw = conn.query_row(&sql, params![id], raw_due).optional()?;
+    raw.map(to_due).transpose()
+}
+
+/// Stores an event unless the same one (leg, time, code, text, place) is there; `true` if new.
+pub fn insert_event(
+    tx: &Transaction,
+    leg: i64,
+    e: &TrackingEvent,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT OR IGNORE INTO leg_events (leg, at, status, raw_code, raw_text, location, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let n = stmt.execute(params![
+        leg,
+        ts(e.at),
+        e.status.as_str(),
+        e.raw_code,
+        e.raw_text,
+        e.location,
+        ts(now)
+    ])?;
+    Ok(n == 1)
+}
+
+/// Writes a leg's status, the time of the event that set it, and its newest event's time.
+pub fn set_leg_state(
+    tx: &Transaction,
+    leg: i64,
+    state: &LegState,
+    last_event_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE legs SET status = ?2, status_at = ?3, last_event_at = ?4, updated_at = ?5 WHERE id = ?1",
+    )?
+    .execute(params![
+        leg,
+        state.status.as_str(),
+        state.status_at.map(ts),
+        last_event_at.map(ts),
+        ts(now)
+    ])?;
+    Ok(())
+}
+
+/// The polling state after a poll.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PollRecord {
+    /// `None`: never again (final).
+    pub next_poll_at: Option<DateTime<Utc>>,
+    pub since: DateTime<Utc>,
+    pub day: NaiveDate,
+    pub polls_today: u32,
+    pub fetches: u32,
+    pub failures: u32,
+    pub visible: bool,
+    pub last_error: Option<String>,
+}
+
+pub fn record_poll(tx: &Transaction, leg: i64, p: &PollRecord, now: DateTime<Utc>) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE leg_polls SET next_poll_at = ?2, since = ?3, last_poll_at = ?4, poll_day = ?5,
+                polls_today = ?6, polls_total = polls_total + ?7, failures = ?8, visible = ?9,
+                last_error = ?10
+          WHERE leg = ?1",
+    )?
+    .execute(params![
+        leg,
+        p.next_poll_at.map_or(NEVER.to_string(), ts),
+        ts(p.since),
+        ts(now),
+        p.day.format("%Y-%m-%d").to_string(),
+        p.polls_today,
+        p.fetches,
+        p.failures,
+        p.visible,
+        p.last_error
+    ])?;
+    Ok(())
+}
+
+/// Counts `n` calls to `carrier` on `day`.
+pub fn add_carrier_calls(tx: &Transaction, carrier: Carrier, day: NaiveDate, n: u32) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO carrier_calls (carrier, day, calls) VALUES (?1, ?2, ?3)
+         ON CONFLICT (carrier, day) DO UPDATE SET calls = calls + excluded.calls",
+    )?
+    .execute(params![
+        carrier.as_str(),
+        day.format("%Y-%m-%d").to_string(),
+        n
+    ])?;
+    Ok(())
+}
+
+pub fn carrier_calls(conn: &Connection, carrier: Carrier, day: NaiveDate) -> Result<u32> {
+    Ok(conn
+        .query_row(
+            "SELECT calls FROM carrier_calls WHERE carrier = ?1 AND day = ?2",
+            params![carrier.as_str(), day.format("%Y-%m-%d").to_string()],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// A stored event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StoredEvent {
+    #[serde(flatten)]
+    pub event: TrackingEvent,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A leg's events, newest first.
+pub fn events(conn: &Connection, leg: i64) -> Result<Vec<StoredEvent>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, status, raw_code, raw_text, location, recorded_at FROM leg_events
+          WHERE leg = ?1 ORDER BY at DESC, id DESC",
+    )?;
+    let rows = stmt.query_map(params![leg], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    rows.map(|r| {
+        let (at, status, raw_code, raw_text, location, recorded) = r?;
+        Ok(StoredEvent {
+            event: TrackingEvent {
+                at: time(Some(at), "leg_events.at")?.expect("given"),
+                status: parsed::<LegStatus>(status)?,
+                raw_code,
+                raw_text,
+                location,
+            },
+            recorded_at: time(Some(recorded), "leg_events.recorded_at")?.expect("given"),
+        })
+    })
+    .collect()
+}
+
+/// Where a leg's shipment comes from, for the carrier simulator's directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LegOrigin {
+    pub direction: Direction,
+    /// The elector's country.
+    pub country: String,
+    /// When the PEP's batch was made (else the PEP).
+    pub shipped_at: DateTime<Utc>,
+    /// The PEP's outbound leg.
+    pub outbound: Option<(Carrier, String)>,
+}
+
+/// The origin of the leg with this number, if there is one.
+pub fn leg_origin(
+    conn: &Connection,
+    carrier: Carrier,
+    tracking: &str,
+) -> Result<Option<LegOrigin>> {
+    let row = conn
+        .query_row(
+            "SELECT l.direction, e.country, COALESCE(b.created_at, p.created_at), o.carrier, o.tracking
+               FROM legs l JOIN peps p ON p.id = l.pep JOIN electors e ON e.id = p.elector_id
+               LEFT JOIN batches b ON b.id = p.batch_id
+               LEFT JOIN legs o ON o.pep = l.pep AND o.direction = 'outbound'
+              WHERE l.carrier = ?1 AND l.tracking = ?2",
+            params![carrier.as_str(), tracking],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((dir, country, shipped, oc, ot)) = row else {
+        return Ok(None);
+    };
+    let outbound = match (oc, ot) {
+        (Some(c), Some(t)) => Some((parsed::<Carrier>(c)?, t)),
+        _ => None,
+    };
+    Ok(Some(LegOrigin {
+        direction: parsed(dir)?,
+        country,
+        shipped_at: time(Some(shipped), "batches.created_at")?.expect("given"),
+        outbound,
+    }))
+}

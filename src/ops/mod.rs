@@ -6,6 +6,7 @@ pub mod checkin;
 pub mod checkin_queue;
 pub mod demo;
 pub mod demo_data;
+pub mod demo_live;
 pub mod documents;
 pub mod election;
 pub mod election_cutoff;

@@ -134,6 +134,8 @@ fn connect(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // 64 MiB of page cache: a 2,000,000-row import touches random pages of three indexes.
+    conn.pragma_update(None, "cache_size", -65_536)?;
     Ok(conn)
 }
 

@@ -1,33 +1,39 @@
 //! The scans, checkins and mec_assignments tables, and the "votó" mark.
 
 use chrono::{DateTime, Utc};
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::{ts, Result};
 use crate::domain::checkin::{Outcome, PriorReceipt};
 use crate::domain::mec;
 
-/// Recomputes every elector's MEC: per entity, in list order (surnames, names, key).
+/// Recomputes every elector's MEC: per entity, in list order (surnames, names, key). The
+/// numbering is the domain's rule (`mec::mec_of`), run inside SQLite as a scalar function so
+/// that the whole list is assigned in one set-based statement.
 pub fn assign_mecs(tx: &Transaction, max: u32) -> Result<()> {
-    tx.execute("DELETE FROM mec_assignments", [])?;
-    let mut counts = tx.prepare("SELECT entity, count(*) FROM electors GROUP BY entity")?;
-    let per_entity: Vec<(String, u64)> = counts
-        .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut ids = tx.prepare(
-        "SELECT id FROM electors WHERE entity = ?1
-         ORDER BY paternal_surname, maternal_surname, given_names, elector_key",
+    tx.create_scalar_function(
+        "pep_mec_of",
+        3,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let index: i64 = ctx.get(0)?;
+            let n: i64 = ctx.get(1)?;
+            let max: i64 = ctx.get(2)?;
+            Ok(mec::mec_of(index as u64, n as u64, max as u32) as i64)
+        },
     )?;
-    let mut insert =
-        tx.prepare("INSERT INTO mec_assignments (elector_id, entity, mec) VALUES (?1, ?2, ?3)")?;
-    for (entity, n) in per_entity {
-        let list: Vec<i64> = ids
-            .query_map([&entity], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (i, id) in list.iter().enumerate() {
-            insert.execute(params![id, entity, mec::mec_of(i as u64, n, max) as i64])?;
-        }
-    }
+    tx.execute("DELETE FROM mec_assignments", [])?;
+    tx.execute(
+        "INSERT INTO mec_assignments (elector_id, entity, mec)
+         SELECT id, entity,
+                pep_mec_of(row_number() OVER w - 1, count(*) OVER (PARTITION BY entity), ?1)
+         FROM electors
+         WINDOW w AS (PARTITION BY entity
+                      ORDER BY paternal_surname, maternal_surname, given_names, elector_key)",
+        [max],
+    )?;
+    tx.remove_function("pep_mec_of", 3)?;
     Ok(())
 }
 

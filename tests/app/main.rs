@@ -2,6 +2,7 @@
 
 mod audit_chain;
 mod carriers;
+mod carriers_poller;
 mod cli_commands;
 mod durability;
 mod import_list;

@@ -5,6 +5,7 @@
 
 pub mod carriers;
 pub mod cli;
+pub mod documents;
 pub mod domain;
 pub mod ops;
 pub mod storage;

@@ -26,7 +26,7 @@
       el("v-label", r.label),
       el("v-mec", r.mec ? "MEC " + r.entity + "-" + r.mec : ""),
       el("v-reason", r.reason),
-      el("v-meta", [r.pep_id, r.sequence ? "folio " + r.sequence : null, r.received_at]
+      el("v-meta", [r.pep_id, r.sequence ? "folio " + r.sequence : null, r.received_local]
         .filter(Boolean).join(" · "))
     );
     var n = document.querySelector('.n[data-outcome="' + r.outcome + '"]');

@@ -21,6 +21,31 @@ pub enum BatchCommand {
         #[arg(long)]
         country: Option<String>,
     },
+    /// Validate a batch and write DIR/manifest.pdf, DIR/labels.pdf and DIR/courier.csv
+    Documents {
+        /// The batch id
+        batch: i64,
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Label layout: US-Letter sheets (letter) or 4x6 in thermal labels (thermal)
+        #[arg(long, value_enum, default_value_t = Layout::Letter)]
+        layout: Layout,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Layout {
+    Letter,
+    Thermal,
+}
+
+impl From<Layout> for crate::documents::LabelLayout {
+    fn from(l: Layout) -> Self {
+        match l {
+            Layout::Letter => crate::documents::LabelLayout::LetterSheet,
+            Layout::Thermal => crate::documents::LabelLayout::Thermal4x6,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -48,6 +73,22 @@ pub fn batch(db_path: &Path, c: BatchCommand) -> anyhow::Result<ExitCode> {
             let (id, n) = ops::batches::create(&db, &spec, &Actor::cli(), Utc::now())?;
             println!("{id}");
             eprintln!("lote {id} «{name}» creado con {n} PEP");
+        }
+        BatchCommand::Documents { batch, out, layout } => {
+            let secrets = ops::keys::load(&ops::keys::key_path_for(db_path))?;
+            let n = ops::documents::write(
+                &db,
+                &secrets.code_key,
+                batch,
+                &out,
+                layout.into(),
+                &Actor::cli(),
+                Utc::now(),
+            )?;
+            eprintln!(
+                "lote {batch}: {n} PEP; manifest.pdf, labels.pdf y courier.csv en {}",
+                out.display()
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -86,3 +86,8 @@ pub fn get(db: &Db, id: i64) -> Result<BatchRow> {
     db.read(|c| peps::batch(c, id))?
         .ok_or_else(|| OpsError::NotFound(format!("no existe el lote {id}")))
 }
+
+/// Active PEPs not yet in a batch, per entity and country.
+pub fn unbatched(db: &Db) -> Result<Vec<crate::storage::electors::CountRow>> {
+    Ok(db.read(peps::unbatched_counts)?)
+}

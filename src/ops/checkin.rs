@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::{OpsError, Result};
 use crate::domain::checkin::{self, Outcome, PepFacts};
 use crate::domain::code;
+use crate::domain::election::Election;
 use crate::storage::reception::{self, ScanContext};
 use crate::storage::{audit, election, Db};
 
@@ -46,6 +47,8 @@ pub struct CheckinResult {
     /// Endorsement number written on the envelope (accepted and late).
     pub sequence: Option<i64>,
     pub received_at: String,
+    /// The same instant in the election's time zone, for screens.
+    pub received_local: String,
     pub station: String,
 }
 
@@ -55,9 +58,10 @@ pub fn check_in_tx(
     key: &[u8; 32],
     input: &str,
     who: &Station,
-    cutoff: DateTime<Utc>,
+    election: &Election,
     now: DateTime<Utc>,
 ) -> Result<CheckinResult> {
+    let cutoff = election.receipt_cutoff;
     let ctx = ScanContext {
         station: &who.station,
         operator: &who.operator,
@@ -129,6 +133,7 @@ pub fn check_in_tx(
         },
         sequence,
         received_at: crate::storage::ts(now),
+        received_local: election.local(now),
         station: who.station.clone(),
     })
 }
@@ -136,9 +141,7 @@ pub fn check_in_tx(
 /// One check-in in its own transaction (the CLI's door, and the naive baseline).
 pub fn check_in(db: &Db, key: &[u8; 32], input: &str, who: &Station) -> Result<CheckinResult> {
     db.write(|tx| {
-        let cutoff = election::load(tx)?
-            .ok_or(OpsError::NoElection)?
-            .receipt_cutoff;
-        check_in_tx(tx, key, input, who, cutoff, Utc::now())
+        let e = election::load(tx)?.ok_or(OpsError::NoElection)?;
+        check_in_tx(tx, key, input, who, &e, Utc::now())
     })
 }

@@ -61,12 +61,10 @@ fn writer(db: Arc<Db>, key: [u8; 32], rx: Receiver<Job>) {
             }
         }
         let outcome = db.write(|tx| {
-            let cutoff = election::load(tx)?
-                .ok_or(OpsError::NoElection)?
-                .receipt_cutoff;
+            let e = election::load(tx)?.ok_or(OpsError::NoElection)?;
             group
                 .iter()
-                .map(|j| check_in_tx(tx, &key, &j.input, &j.who, cutoff, Utc::now()))
+                .map(|j| check_in_tx(tx, &key, &j.input, &j.who, &e, Utc::now()))
                 .collect::<Result<Vec<_>>>()
         });
         match outcome {

@@ -9,22 +9,32 @@ use super::{election, users, Actor, OpsError, Result};
 use crate::domain::role::Role;
 use crate::storage::{self, Db};
 
-/// The demo election: the PEL 2021-2022 (four local elections of June 2022).
-pub const DEMO_ELECTION: &str = r#"name = "PEL 2021-2022 (demostración)"
-election_day = "2022-06-05"
+/// The demo election: the four local elections of the PEL 2021-2022, moved to a date
+/// `DEMO_DAYS_AHEAD` days after the demo starts so that reception is open.
+pub const DEMO_ELECTION: &str = r#"name = "Demostración: Proceso Electoral Local (perfil PEL 2021-2022)"
+election_day = "{day}"
 polls_open = "08:00"
 timezone = "America/Mexico_City"
 max_electors_per_mec = 750
 entities = ["01", "10", "20", "28"]
 
 [return_address]
-name = "Instituto Nacional Electoral - Voto de las y los Mexicanos Residentes en el Extranjero"
-line1 = "Viaducto Tlalpan 100, Arenal Tepepan"
+name = "Instituto Nacional Electoral (VMRE)"
+line1 = "Viaducto Tlalpan 100"
+line2 = "Arenal Tepepan"
 city = "Tlalpan, Ciudad de México"
 region = "CDMX"
 postal_code = "14610"
 country = "MX"
 "#;
+
+pub const DEMO_DAYS_AHEAD: i64 = 12;
+
+/// The demo election file for a demo started on `today` (local date).
+pub fn demo_election_toml(today: chrono::NaiveDate) -> String {
+    let day = today + chrono::Duration::days(DEMO_DAYS_AHEAD);
+    DEMO_ELECTION.replace("{day}", &day.format("%Y-%m-%d").to_string())
+}
 
 /// Size of the demo list: the PEL 2021-2022 postal registrants (Nov 2021 cut).
 pub const DEMO_ELECTORS: usize = 1_517;
@@ -48,7 +58,10 @@ pub fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool> {
         return Ok(false);
     }
     let actor = Actor::system();
-    election::load(db, DEMO_ELECTION, &actor, now)?;
+    let today = now
+        .with_timezone(&chrono_tz::America::Mexico_City)
+        .date_naive();
+    election::load(db, &demo_election_toml(today), &actor, now)?;
     let mut csv = Vec::new();
     let spec = DemoSpec {
         electors: DEMO_ELECTORS,

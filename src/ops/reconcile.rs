@@ -107,7 +107,10 @@ pub fn reconciliation_csv(r: &Reconciliation) -> Vec<u8> {
 }
 
 /// Scans by one operator in the last 12 hours, per outcome (the station's session counters).
-pub fn operator_counters(db: &Db, operator: &str) -> Result<Vec<(&'static str, i64)>> {
+pub fn operator_counters(
+    db: &Db,
+    operator: &str,
+) -> Result<Vec<(&'static str, &'static str, i64)>> {
     let since = crate::storage::ts(chrono::Utc::now() - chrono::Duration::hours(12));
     let rows = db.read(|c| tallies::operator_counts(c, operator, &since))?;
     Ok(Outcome::ALL
@@ -117,7 +120,7 @@ pub fn operator_counters(db: &Db, operator: &str) -> Result<Vec<(&'static str, i
                 .iter()
                 .find(|(k, _)| k == o.as_str())
                 .map_or(0, |(_, v)| *v);
-            (o.as_str(), n)
+            (o.as_str(), o.label_es(), n)
         })
         .collect())
 }

@@ -235,3 +235,20 @@ pub fn batch_peps(conn: &Connection, batch_id: i64) -> Result<Vec<BatchPep>> {
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Active PEPs not yet in a batch, per entity and country.
+pub fn unbatched_counts(conn: &Connection) -> Result<Vec<super::electors::CountRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT e.entity, e.country, count(*) FROM peps p JOIN electors e ON e.id = p.elector_id
+         WHERE p.batch_id IS NULL AND p.voided_at IS NULL
+         GROUP BY e.entity, e.country ORDER BY e.entity, count(*) DESC",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(super::electors::CountRow {
+            entity: r.get(0)?,
+            country: r.get(1)?,
+            n: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

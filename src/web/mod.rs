@@ -8,9 +8,11 @@ pub mod api;
 pub mod auth;
 pub mod csrf;
 pub mod error;
+pub mod lookup;
 pub mod pages;
 pub mod policy;
 pub mod reception;
+pub mod shipping;
 pub mod throttle;
 pub mod tracking;
 pub mod views;
@@ -30,6 +32,7 @@ use crate::storage::Db;
 pub struct App {
     pub db: Arc<Db>,
     pub login_throttle: throttle::LoginThrottle,
+    pub lookup_throttle: throttle::LookupThrottle,
     /// Signs and verifies return-envelope codes.
     pub code_key: [u8; 32],
     /// The group-commit writer of check-ins.
@@ -75,6 +78,7 @@ pub fn build_with(
         .manage(App {
             db,
             login_throttle: throttle::LoginThrottle::new(),
+            lookup_throttle: throttle::LookupThrottle::default(),
             code_key: secrets.code_key,
             checkins,
             group_commit,
@@ -82,6 +86,8 @@ pub fn build_with(
         .attach(Template::fairing())
         .mount("/", pages::routes())
         .mount("/", reception::routes())
+        .mount("/", shipping::routes())
+        .mount("/", lookup::routes())
         .mount("/", tracking::routes())
         .mount("/api/v1", api::routes())
         .mount("/static", FileServer::from(asset_dir("static")).rank(20))

@@ -26,7 +26,9 @@ pub fn routes() -> Vec<Route> {
         reconciliation,
         reconciliation_csv,
         cutoff_page,
-        cutoff_post
+        cutoff_post,
+        mec_pdf,
+        late_pdf
     ]
 }
 
@@ -222,4 +224,34 @@ pub fn cutoff_post(
         )),
         Err(e) => Err(e.into()),
     }
+}
+
+/// `lista.pdf` (electors with VOTÓ) or `acta.pdf` (custody hand-off) of one MEC.
+#[get("/reception/mec/<entity>/<mec>/<file>")]
+pub fn mec_pdf(
+    page: Page<Oversight>,
+    entity: &str,
+    mec: i64,
+    file: &str,
+    app: &State<App>,
+) -> Result<(ContentType, Vec<u8>), PageError> {
+    let actor = page.user.actor();
+    let pdf = match file {
+        "lista.pdf" => ops::reception_docs::mec_list(&app.db, entity, mec, &actor, Utc::now())?,
+        "acta.pdf" => ops::reception_docs::custody_act(&app.db, entity, mec, &actor, Utc::now())?,
+        _ => return Err(PageError::new(Status::NotFound, "Documento desconocido.")),
+    };
+    Ok((ContentType::PDF, pdf))
+}
+
+/// "Relación de sobres extemporáneos".
+#[get("/reception/late.pdf")]
+pub fn late_pdf(
+    page: Page<Oversight>,
+    app: &State<App>,
+) -> Result<(ContentType, Vec<u8>), PageError> {
+    Ok((
+        ContentType::PDF,
+        ops::reception_docs::late_list(&app.db, &page.user.actor(), Utc::now())?,
+    ))
 }

@@ -47,6 +47,39 @@ impl LoginThrottle {
     }
 }
 
+/// Public voter lookups per client address per minute.
+pub const LOOKUPS_PER_MINUTE: u32 = 10;
+
+/// A per-address limit for the public lookup.
+pub struct LookupThrottle {
+    by_address: DefaultKeyedRateLimiter<String>,
+    clock: DefaultClock,
+}
+
+impl Default for LookupThrottle {
+    fn default() -> Self {
+        LookupThrottle {
+            by_address: RateLimiter::keyed(Quota::per_minute(
+                NonZeroU32::new(LOOKUPS_PER_MINUTE).expect("non-zero quota"),
+            )),
+            clock: DefaultClock::default(),
+        }
+    }
+}
+
+impl LookupThrottle {
+    pub fn attempt(&self, address: &str) -> Result<(), Duration> {
+        let now = self.clock.now();
+        self.by_address
+            .check_key(&address.to_string())
+            .map_err(|not_until| not_until.wait_time_from(now))?;
+        if self.by_address.len() > 100_000 {
+            self.by_address.retain_recent();
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -134,7 +134,7 @@ fn backup_writes_a_consistent_copy_that_verifies_and_never_overwrites() {
 #[test]
 fn commands_on_a_missing_database_say_how_to_create_it() {
     let app = TestApp::empty();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pep-tracker"))
+    let out = std::process::Command::new(crate::support::binary())
         .args([
             "--db",
             app.dir.path().join("none.sqlite3").to_str().unwrap(),
@@ -154,4 +154,27 @@ fn demo_data_is_deterministic_per_seed() {
     assert_eq!(run("4"), run("4"));
     assert_ne!(run("4"), run("5"));
     assert_eq!(run("4").lines().count(), 201);
+}
+
+#[test]
+fn the_demo_seeds_an_upcoming_election_with_the_pel_list_and_one_account_per_role() {
+    use pep_tracker::ops::demo;
+    let app = TestApp::empty();
+    let now = chrono::Utc::now();
+    assert!(demo::seed_if_empty(&app.db, now).unwrap());
+    assert!(
+        !demo::seed_if_empty(&app.db, now).unwrap(),
+        "seeds only an empty database"
+    );
+    let e = pep_tracker::ops::election::current(&app.db).unwrap();
+    assert!(e.receipt_cutoff > now, "reception is open in the demo");
+    let n: i64 = app
+        .raw_sql()
+        .query_row("SELECT count(*) FROM electors", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n as usize, demo::DEMO_ELECTORS);
+    let creds = demo::reset_demo_users(&app.db, now).unwrap();
+    assert_eq!(creds.len(), 5);
+    let again = demo::reset_demo_users(&app.db, now).unwrap();
+    assert_ne!(creds[0].2, again[0].2, "fresh passwords on every start");
 }

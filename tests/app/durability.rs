@@ -19,7 +19,7 @@ fn free_port() -> u16 {
 }
 
 fn start_server(app: &TestApp, port: u16) -> Child {
-    let child = Command::new(env!("CARGO_BIN_EXE_pep-tracker"))
+    let child = Command::new(crate::support::binary())
         .args(["--db", app.db_path.to_str().unwrap(), "serve"])
         .env("ROCKET_PORT", port.to_string())
         .env("ROCKET_ADDRESS", "127.0.0.1")

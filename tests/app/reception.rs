@@ -285,3 +285,70 @@ fn only_an_admin_changes_the_cutoff_and_the_change_is_audited_and_shown() {
         .dispatch();
     assert_eq!(resp.status(), Status::UnprocessableEntity);
 }
+
+fn pdf_text(bytes: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("x.pdf");
+    std::fs::write(&p, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&p)
+        .arg("-")
+        .output()
+        .ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn the_mec_list_marks_voto_and_the_late_list_names_the_sender() {
+    let (app, token) = reception_app(40);
+    let client = app.client();
+    let peps = app.pep_ids(2);
+    let (_, r) = scan(&client, &token, &app.code_of(&peps[0]), "m");
+    let (entity, mec) = (
+        r["entity"].as_str().unwrap().to_string(),
+        r["mec"].as_i64().unwrap(),
+    );
+    let now = Utc::now();
+    let list = ops::reception_docs::mec_list(&app.db, &entity, mec, &Actor::system(), now).unwrap();
+    assert!(list.starts_with(b"%PDF-"));
+    ops::election_cutoff::change_cutoff(
+        &app.db,
+        "2026-01-01T08:00",
+        "prueba de extemporáneos",
+        &Actor::system(),
+        now,
+    )
+    .unwrap();
+    scan(&client, &token, &app.code_of(&peps[1]), "m");
+    let late = ops::reception_docs::late_list(&app.db, &Actor::system(), now).unwrap();
+    let act =
+        ops::reception_docs::custody_act(&app.db, &entity, mec, &Actor::system(), now).unwrap();
+    assert!(act.starts_with(b"%PDF-"));
+    assert!(ops::reception_docs::mec_list(&app.db, &entity, 99, &Actor::system(), now).is_err());
+    let Some(text) = pdf_text(&list) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pdftotext is required in CI"
+        );
+        return;
+    };
+    let marked = text
+        .lines()
+        .filter(|l| l.contains("VOTÓ") && !l.contains("marca"))
+        .count();
+    assert_eq!(marked, 1, "{text}");
+    assert!(
+        text.contains("Sobres recibidos en tiempo (marca VOTÓ): 1"),
+        "{text}"
+    );
+    let sender: String = app
+        .raw_sql()
+        .query_row("SELECT e.paternal_surname FROM peps p JOIN electors e ON e.id = p.elector_id WHERE p.pep_id = ?1", [&peps[1]], |r| r.get(0))
+        .unwrap();
+    let late_text = pdf_text(&late).unwrap();
+    assert!(
+        late_text.contains(&sender) && late_text.contains("Total de sobres extemporáneos: 1"),
+        "{late_text}"
+    );
+}

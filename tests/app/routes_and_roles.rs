@@ -10,6 +10,11 @@ use crate::support::{csrf_from, login, TestApp, PASSWORD};
 
 fn concrete(path: &str) -> String {
     path.replace("<path..>", "style.css")
+        .replace("<id>", "1")
+        .replace("<file>", "manifest.pdf")
+        .replace("<pep_id>", "PEP-0000001-1")
+        .replace("<entity>", "20")
+        .replace("<mec>", "1")
 }
 
 fn denied(status: Status, location: Option<&str>, api: bool) -> bool {

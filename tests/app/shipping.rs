@@ -167,3 +167,48 @@ fn one_bad_guia_assigns_nothing_and_every_problem_is_listed() {
     }
     assert_eq!(q(&app, "SELECT count(*) FROM legs"), 0);
 }
+
+#[test]
+fn shipping_staff_create_a_batch_download_its_labels_and_reissue_on_the_web() {
+    use crate::support::{csrf_from, login, PASSWORD};
+    use pep_tracker::domain::role::Role;
+    use rocket::http::{ContentType, Status};
+    let app = TestApp::with_election(&format!(
+        "{}\n[return_address]\nname = \"INE\"\nline1 = \"Viaducto Tlalpan 100\"\ncity = \"Ciudad de México\"\nregion = \"CDMX\"\npostal_code = \"14610\"\ncountry = \"MX\"\n",
+        crate::support::ELECTION
+    ));
+    app.import_demo(15, 14);
+    app.add_user("envios", Role::Shipping);
+    let client = app.client();
+    login(&client, "envios", PASSWORD);
+    let csrf = csrf_from(&client.get("/batches").dispatch().into_string().unwrap());
+    let resp = client
+        .post("/batches")
+        .header(ContentType::Form)
+        .body(format!("csrf={csrf}&name=Web+1&entity=&country=US"))
+        .dispatch();
+    assert_eq!(resp.status(), Status::Ok);
+    assert!(resp.into_string().unwrap().contains("Lote 1 creado"));
+    let labels = client.get("/batches/1/labels.pdf").dispatch();
+    assert_eq!(labels.status(), Status::Ok);
+    assert!(labels.into_bytes().unwrap().starts_with(b"%PDF-"));
+    let pep = app.pep_ids(1)[0].clone();
+    let resp = client
+        .post(format!("/peps/{pep}/reissue"))
+        .header(ContentType::Form)
+        .body(format!("csrf={csrf}&reason=paquete+devuelto+por+FedEx"))
+        .dispatch();
+    assert_eq!(resp.status(), Status::SeeOther);
+    assert!(resp
+        .headers()
+        .get_one("Location")
+        .unwrap()
+        .contains("reissued=PEP-"));
+    assert_eq!(
+        q(
+            &app,
+            "SELECT count(*) FROM peps WHERE voided_at IS NOT NULL"
+        ),
+        1
+    );
+}

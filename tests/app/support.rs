@@ -68,7 +68,7 @@ impl TestApp {
     }
 
     pub fn cli_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pep-tracker"))
+        let mut child = Command::new(binary())
             .arg("--db")
             .arg(&self.db_path)
             .args(args)
@@ -78,12 +78,8 @@ impl TestApp {
             .stderr(Stdio::piped())
             .spawn()
             .expect("run pep-tracker");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
+        // A command that refuses its arguments exits before reading: a closed pipe is fine.
+        let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
         child.wait_with_output().expect("wait pep-tracker")
     }
 
@@ -152,6 +148,24 @@ impl TestApp {
     pub fn raw_sql(&self) -> rusqlite::Connection {
         rusqlite::Connection::open(&self.db_path).expect("raw open")
     }
+}
+
+/// The `pep-tracker` binary built beside this test binary (`target/<profile>/deps/app-*` →
+/// `target/<profile>/pep-tracker`), found at run time so that a shared or moved target
+/// directory never runs a stale copy.
+pub fn binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .expect("target/<profile>");
+    let bin = dir.join("pep-tracker");
+    assert!(
+        bin.exists(),
+        "{} missing: cargo builds it for integration tests",
+        bin.display()
+    );
+    bin
 }
 
 pub fn stdout(o: &Output) -> String {

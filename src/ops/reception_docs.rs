@@ -1,0 +1,132 @@
+//! The printed documents of reception: per-MEC list, custody act, late list (audited).
+
+use chrono::{DateTime, Utc};
+
+use super::{Actor, OpsError, Result};
+use crate::documents::reception::{self as docs, LateRow, MecListRow, ReportMeta};
+use crate::domain::entity;
+use crate::storage::{audit, election, tallies, Db};
+
+fn meta(db: &Db, subject: String, now: DateTime<Utc>) -> Result<ReportMeta> {
+    let e = db
+        .read(|c| election::load(c).map_err(OpsError::from))?
+        .ok_or(OpsError::NoElection)?;
+    Ok(ReportMeta {
+        election: e.name.clone(),
+        subject,
+        generated_on: e.local(now),
+        generated_at: now,
+    })
+}
+
+fn mec_subject(entity_code: &str, mec: i64) -> String {
+    let name = entity::entity(entity_code).map_or("", |e| e.name);
+    format!("MEC postal {entity_code}-{mec} ({name})")
+}
+
+fn audited(
+    db: &Db,
+    actor: &Actor,
+    what: &str,
+    subject: &str,
+    bytes: &[u8],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    db.write(|tx| {
+        audit::append(
+            tx,
+            &audit::AuditEntry {
+                actor: actor.as_str(),
+                action: what,
+                subject,
+                after: Some(bytes),
+                ..Default::default()
+            },
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+fn pdf_err(e: crate::documents::DocumentError) -> OpsError {
+    OpsError::Invalid(e.to_string())
+}
+
+fn mec_rows(db: &Db, entity_code: &str, mec: i64) -> Result<Vec<tallies::MecElector>> {
+    let rows = db.read(|c| tallies::mec_electors(c, entity_code, mec))?;
+    if rows.is_empty() {
+        return Err(OpsError::NotFound(format!(
+            "no existe la MEC {entity_code}-{mec}"
+        )));
+    }
+    Ok(rows)
+}
+
+/// The list of electors of one MEC with "VOTÓ" marks.
+pub fn mec_list(
+    db: &Db,
+    entity_code: &str,
+    mec: i64,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Vec<u8>> {
+    let rows: Vec<MecListRow> = mec_rows(db, entity_code, mec)?
+        .into_iter()
+        .map(|r| MecListRow {
+            name: r.name,
+            elector_key: r.elector_key,
+            voted: r.voted,
+            seq: r.seq,
+        })
+        .collect();
+    let subject = mec_subject(entity_code, mec);
+    let pdf = docs::mec_list_pdf(&meta(db, subject.clone(), now)?, &rows).map_err(pdf_err)?;
+    audited(db, actor, "print.mec_list", &subject, &pdf, now)?;
+    Ok(pdf)
+}
+
+/// The custody hand-off act of one MEC.
+pub fn custody_act(
+    db: &Db,
+    entity_code: &str,
+    mec: i64,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Vec<u8>> {
+    let rows = mec_rows(db, entity_code, mec)?;
+    let voted = rows.iter().filter(|r| r.voted).count();
+    let subject = mec_subject(entity_code, mec);
+    let pdf = docs::custody_act_pdf(&meta(db, subject.clone(), now)?, rows.len(), voted)
+        .map_err(pdf_err)?;
+    audited(db, actor, "print.custody_act", &subject, &pdf, now)?;
+    Ok(pdf)
+}
+
+/// The list of late envelopes for the destruction act.
+pub fn late_list(db: &Db, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<u8>> {
+    let e = db
+        .read(|c| election::load(c).map_err(OpsError::from))?
+        .ok_or(OpsError::NoElection)?;
+    let rows: Vec<LateRow> = db
+        .read(tallies::late_list)?
+        .into_iter()
+        .map(|r| {
+            let received = chrono::DateTime::parse_from_rfc3339(&r.received_at)
+                .map(|t| e.local(t.with_timezone(&Utc)))
+                .unwrap_or(r.received_at);
+            LateRow {
+                sender: r.sender,
+                city: r.city,
+                country: r.country,
+                pep_id: r.pep_id,
+                received,
+                station: r.station,
+                seq: r.seq,
+            }
+        })
+        .collect();
+    let pdf = docs::late_list_pdf(&meta(db, "Sobres extemporáneos".into(), now)?, &rows)
+        .map_err(pdf_err)?;
+    audited(db, actor, "print.late_list", "late", &pdf, now)?;
+    Ok(pdf)
+}

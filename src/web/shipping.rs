@@ -1,0 +1,176 @@
+//! The shipping desk on the web: batches (create, documents) and reissue.
+
+use chrono::Utc;
+use rocket::form::{Form, FromForm};
+use rocket::http::{ContentType, Header, Status};
+use rocket::response::Redirect;
+use rocket::{get, post, routes, Responder, Route, State};
+use rocket_dyn_templates::{context, Template};
+
+use super::auth::Page;
+use super::csrf::CsrfToken;
+use super::error::PageError;
+use super::policy::{AnyRole, Shipping};
+use super::App;
+use crate::documents::LabelLayout;
+use crate::ops::{self, batches::NewBatch, OpsError};
+
+pub fn routes() -> Vec<Route> {
+    routes![batches_page, batch_create, batch_file, reissue]
+}
+
+fn page(
+    app: &App,
+    user: &crate::ops::users::Principal,
+    csrf: &str,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<Template, PageError> {
+    let e = ops::election::current(&app.db)?;
+    let batches = ops::batches::list(&app.db)?;
+    let unbatched = ops::batches::unbatched(&app.db)?;
+    Ok(Template::render(
+        "batches",
+        context! { title: "Lotes de envío", user, csrf, batches, unbatched, entities: e.entities, message, error },
+    ))
+}
+
+#[get("/batches")]
+pub fn batches_page(
+    p: Page<AnyRole>,
+    csrf: CsrfToken,
+    app: &State<App>,
+) -> Result<Template, PageError> {
+    page(app, &p.user, &csrf.0, None, None)
+}
+
+#[derive(FromForm)]
+pub struct BatchForm {
+    csrf: String,
+    #[field(validate = len(..=200))]
+    name: String,
+    #[field(validate = len(..=2))]
+    entity: String,
+    #[field(validate = len(..=2))]
+    country: String,
+}
+
+fn opt(s: &str) -> Option<&str> {
+    let s = s.trim();
+    (!s.is_empty()).then_some(s)
+}
+
+#[post("/batches", data = "<form>")]
+pub fn batch_create(
+    p: Page<Shipping>,
+    csrf: CsrfToken,
+    form: Form<BatchForm>,
+    app: &State<App>,
+) -> Result<(Status, Template), PageError> {
+    csrf.check(&form.csrf)?;
+    let spec = NewBatch {
+        name: &form.name,
+        entity: opt(&form.entity),
+        country: opt(&form.country),
+    };
+    match ops::batches::create(&app.db, &spec, &p.user.actor(), Utc::now()) {
+        Ok((id, n)) => Ok((
+            Status::Ok,
+            page(
+                app,
+                &p.user,
+                &csrf.0,
+                Some(format!("Lote {id} creado con {n} PEP.")),
+                None,
+            )?,
+        )),
+        Err(OpsError::Invalid(m) | OpsError::Conflict(m)) => Ok((
+            Status::UnprocessableEntity,
+            page(app, &p.user, &csrf.0, None, Some(m))?,
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Responder)]
+pub struct Download {
+    body: Vec<u8>,
+    kind: ContentType,
+    disposition: Header<'static>,
+}
+
+/// `manifest.pdf`, `labels.pdf` (letter sheets), `labels-4x6.pdf` or `courier.csv` of a batch,
+/// after the whole batch passes validation.
+#[get("/batches/<id>/<file>")]
+pub fn batch_file(
+    p: Page<Shipping>,
+    id: i64,
+    file: &str,
+    app: &State<App>,
+) -> Result<Download, PageError> {
+    let layout = if file == "labels-4x6.pdf" {
+        LabelLayout::Thermal4x6
+    } else {
+        LabelLayout::LetterSheet
+    };
+    if ![
+        "manifest.pdf",
+        "labels.pdf",
+        "labels-4x6.pdf",
+        "courier.csv",
+    ]
+    .contains(&file)
+    {
+        return Err(PageError::new(Status::NotFound, "Documento desconocido."));
+    }
+    let docs = ops::documents::render(
+        &app.db,
+        &app.code_key,
+        id,
+        layout,
+        &p.user.actor(),
+        Utc::now(),
+    )?;
+    let (body, kind) = match file {
+        "manifest.pdf" => (docs.manifest, ContentType::PDF),
+        "courier.csv" => (docs.courier, ContentType::CSV),
+        _ => (docs.labels, ContentType::PDF),
+    };
+    Ok(Download {
+        body,
+        kind,
+        disposition: Header::new(
+            "Content-Disposition",
+            format!("attachment; filename=\"lote-{id}-{file}\""),
+        ),
+    })
+}
+
+#[derive(FromForm)]
+pub struct ReissueForm {
+    csrf: String,
+    #[field(validate = len(..=600))]
+    reason: String,
+    #[field(validate = len(..=300))]
+    back: Option<String>,
+}
+
+/// Voids the PEP's code and issues the next generation; back to the page it came from.
+#[post("/peps/<pep_id>/reissue", data = "<form>")]
+pub fn reissue(
+    p: Page<Shipping>,
+    csrf: CsrfToken,
+    pep_id: &str,
+    form: Form<ReissueForm>,
+    app: &State<App>,
+) -> Result<Redirect, PageError> {
+    csrf.check(&form.csrf)?;
+    let new = ops::reissue::reissue(&app.db, pep_id, &form.reason, &p.user.actor(), Utc::now())?;
+    let back = form
+        .back
+        .as_deref()
+        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
+        .unwrap_or("/batches");
+    let sep = if back.contains('?') { '&' } else { '?' };
+    Ok(Redirect::to(format!("{back}{sep}reissued={new}")))
+}

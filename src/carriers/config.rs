@@ -142,7 +142,8 @@ impl CarriersConfig {
         })
     }
 
-    /// All three carriers at one base URL (the simulator), with demo credentials.
+    /// All three carriers at one base URL (the simulator), with demo credentials and limits
+    /// roomy enough for a demo (the simulator has no quotas).
     pub fn simulator(base_url: &str) -> CarriersConfig {
         let base_url = base_url.trim_end_matches('/').to_string();
         let oauth = |id: &str| OAuthConfig {
@@ -157,7 +158,15 @@ impl CarriersConfig {
                 base_url: base_url.clone(),
                 api_key: Secret("pep-dhl-key".into()),
             }),
-            limits: Carrier::ALL.map(|c| (c, Limits::default_for(c))),
+            limits: Carrier::ALL.map(|c| {
+                (
+                    c,
+                    Limits {
+                        per_second: 50,
+                        daily_quota: 1_000_000,
+                    },
+                )
+            }),
             timeout: Duration::from_secs(10),
         }
     }

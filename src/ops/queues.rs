@@ -12,7 +12,8 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::{OpsError, Result};
-use crate::storage::queues::{self, Queue};
+use crate::storage::queues;
+pub use crate::storage::queues::{Queue, QueueRow};
 use crate::storage::{self, Db};
 
 /// The thresholds, in days.

@@ -229,13 +229,28 @@ pub fn carriers_for(
     Ok(Carriers::from_config(cfg, |c| used[c as usize], retry))
 }
 
+/// Where the poller reads the time: the real clock, or a demo's simulated one.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
 /// The background poller's settings.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PollerConfig {
     pub carriers: CarriersConfig,
     /// Pause between passes (env `PEP_POLL_EVERY_SECS`, default 60).
     pub every: Duration,
     pub retry: RetryPolicy,
+    /// `Utc::now` but in demos, where the simulator's accelerated clock can drive the schedule.
+    pub clock: Clock,
+}
+
+impl std::fmt::Debug for PollerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PollerConfig")
+            .field("carriers", &self.carriers)
+            .field("every", &self.every)
+            .field("retry", &self.retry)
+            .finish()
+    }
 }
 
 impl PollerConfig {
@@ -255,6 +270,7 @@ impl PollerConfig {
             carriers: CarriersConfig::from_env()?,
             every: Duration::from_secs(every),
             retry: RetryPolicy::default(),
+            clock: Arc::new(Utc::now),
         })
     }
 }
@@ -268,7 +284,7 @@ where
     tokio::spawn(async move {
         let mut shutdown = std::pin::pin!(shutdown);
         let actor = Actor::system();
-        let carriers = match carriers_for(&db, &cfg.carriers, cfg.retry, Utc::now()) {
+        let carriers = match carriers_for(&db, &cfg.carriers, cfg.retry, (cfg.clock)()) {
             Ok(c) => c,
             Err(e) => {
                 log::error!("sincronización de paqueterías detenida: {e}");
@@ -281,7 +297,7 @@ where
                 &carriers,
                 SyncOptions::default(),
                 &actor,
-                Utc::now(),
+                (cfg.clock)(),
             );
             tokio::select! {
                 _ = &mut shutdown => break,

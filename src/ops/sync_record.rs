@@ -6,17 +6,12 @@ use rusqlite::Transaction;
 
 use super::{by_number, failure_text, PassReport};
 use crate::carriers::{CallError, NumberResult, Tracked};
-use crate::domain::tracking::schedule::{self, fetches_today, PollContext};
+use crate::domain::tracking::schedule::{self, fetches_today, spread, PollContext};
 use crate::domain::tracking::{apply, Carrier, LegState, TrackingEvent};
 use crate::ops::{Actor, OpsError};
 use crate::storage::audit::{self, AuditEntry};
 use crate::storage::tracking::{self as store, DueLeg, PollRecord};
 use crate::storage::ts;
-
-/// A fixed fraction per leg in [0, 1), to spread polls of legs created together.
-fn spread(leg: i64) -> f64 {
-    ((leg as u64).wrapping_mul(2_654_435_761) % 1000) as f64 / 1000.0
-}
 
 /// Stores a reply (or a failed call) for the legs asked about.
 pub(super) fn store_reply(

@@ -12,8 +12,7 @@ use super::policy::Tracking;
 use super::App;
 use crate::domain::election::Election;
 use crate::domain::entity;
-use crate::ops::queues::{self, QueueSettings};
-use crate::storage::queues::{Queue, QueueRow};
+use crate::ops::queues::{self, Queue, QueueRow, QueueSettings};
 
 pub fn routes() -> Vec<Route> {
     routes![queues_page]

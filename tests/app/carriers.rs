@@ -14,7 +14,7 @@ use pep_tracker::domain::tracking::{synthetic_tracking, Carrier, LegStatus};
 use pep_tracker::ops::sync::{self, PassReport, SyncOptions};
 use pep_tracker::ops::Actor;
 
-use crate::support::{stderr, stdout, TestApp};
+use crate::support::{binary, stderr, stdout, TestApp};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -295,7 +295,7 @@ fn sync_once_polls_the_carriers_named_in_the_environment_and_never_prints_secret
     );
     let base = handle.base_url();
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_pep-tracker"))
+        Command::new(binary())
             .arg("--db")
             .arg(&app.db_path)
             .args(args)
@@ -331,7 +331,7 @@ fn sync_once_polls_the_carriers_named_in_the_environment_and_never_prints_secret
 #[test]
 fn sync_without_any_carrier_configured_fails_with_advice() {
     let app = TestApp::new();
-    let out = Command::new(env!("CARGO_BIN_EXE_pep-tracker"))
+    let out = Command::new(binary())
         .arg("--db")
         .arg(&app.db_path)
         .args(["sync", "--once"])
@@ -351,7 +351,7 @@ fn sync_without_any_carrier_configured_fails_with_advice() {
 #[test]
 fn carrier_sim_prints_its_address_and_answers_the_three_wire_formats() {
     let app = TestApp::new();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pep-tracker"))
+    let mut child = Command::new(binary())
         .arg("--db")
         .arg(app.dir.path().join("none.sqlite3"))
         .args([

@@ -2,6 +2,7 @@
 
 mod audit_chain;
 mod carriers;
+mod carriers_poller;
 mod cli_commands;
 mod documents;
 mod durability;

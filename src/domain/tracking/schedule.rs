@@ -59,6 +59,11 @@ pub fn interval(ctx: &PollContext) -> Option<Duration> {
     Some(gap.max(min_interval()))
 }
 
+/// A fixed fraction in [0, 1) per leg, for [`next_poll`]'s `spread`.
+pub fn spread(leg_id: i64) -> f64 {
+    ((leg_id as u64).wrapping_mul(2_654_435_761) % 1000) as f64 / 1000.0
+}
+
 /// The start of the UTC day after `now`'s.
 fn next_day(now: DateTime<Utc>) -> DateTime<Utc> {
     (now.date_naive() + Duration::days(1))

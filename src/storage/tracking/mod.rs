@@ -6,7 +6,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use super::{ts, Result, StorageError};
-use crate::domain::tracking::{Carrier, Direction, LegState, LegStatus, TrackingEvent};
+use crate::domain::tracking::{Carrier, Direction, LegState, TrackingEvent};
+
+mod lookups;
+
+pub use lookups::{events, leg, leg_origin, LegOrigin, StoredEvent};
 
 /// `next_poll_at` of a final leg: never due.
 pub const NEVER: &str = "9999";
@@ -47,7 +51,7 @@ impl Cursor {
     }
 }
 
-fn time(s: Option<String>, what: &str) -> Result<Option<DateTime<Utc>>> {
+pub(super) fn time(s: Option<String>, what: &str) -> Result<Option<DateTime<Utc>>> {
     s.map(|s| {
         DateTime::parse_from_rfc3339(&s)
             .map(|t| t.with_timezone(&Utc))
@@ -56,11 +60,11 @@ fn time(s: Option<String>, what: &str) -> Result<Option<DateTime<Utc>>> {
     .transpose()
 }
 
-fn parsed<T: std::str::FromStr<Err = String>>(s: String) -> Result<T> {
+pub(super) fn parsed<T: std::str::FromStr<Err = String>>(s: String) -> Result<T> {
     s.parse().map_err(StorageError::Corrupt)
 }
 
-const DUE_SELECT: &str = "
+pub(super) const DUE_SELECT: &str = "
     SELECT l.id, p.pep_id, l.direction, l.carrier, l.tracking, l.status, l.status_at,
            (SELECT MAX(e.at) FROM leg_events e WHERE e.leg = l.id AND e.status != 'unknown'),
            l.last_event_at, lp.since, lp.poll_day, lp.polls_today, lp.failures, lp.visible,
@@ -88,7 +92,7 @@ type RawDue = (
     String,
 );
 
-fn raw_due(r: &Row) -> rusqlite::Result<RawDue> {
+pub(super) fn raw_due(r: &Row) -> rusqlite::Result<RawDue> {
     Ok((
         r.get(0)?,
         r.get(1)?,
@@ -109,7 +113,7 @@ fn raw_due(r: &Row) -> rusqlite::Result<RawDue> {
     ))
 }
 
-fn to_due(raw: RawDue) -> Result<DueLeg> {
+pub(super) fn to_due(raw: RawDue) -> Result<DueLeg> {
     let (
         id,
         pep_id,
@@ -203,13 +207,6 @@ pub fn count_due(
           WHERE l.carrier = ?1 AND {NOT_FINAL} AND (?2 OR lp.next_poll_at <= ?3)"
     );
     Ok(conn.query_row(&sql, params![carrier.as_str(), all, ts(now)], |r| r.get(0))?)
-}
-
-/// One leg by id (tests and screens).
-pub fn leg(conn: &Connection, id: i64) -> Result<Option<DueLeg>> {
-    let sql = format!("{DUE_SELECT} WHERE l.id = ?1");
-    let raw = conn.query_row(&sql, params![id], raw_due).optional()?;
-    raw.map(to_due).transpose()
 }
 
 /// Stores an event unless the same one (leg, time, code, text, place) is there; `true` if new.
@@ -315,96 +312,4 @@ pub fn carrier_calls(conn: &Connection, carrier: Carrier, day: NaiveDate) -> Res
         )
         .optional()?
         .unwrap_or(0))
-}
-
-/// A stored event.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct StoredEvent {
-    #[serde(flatten)]
-    pub event: TrackingEvent,
-    pub recorded_at: DateTime<Utc>,
-}
-
-/// A leg's events, newest first.
-pub fn events(conn: &Connection, leg: i64) -> Result<Vec<StoredEvent>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT at, status, raw_code, raw_text, location, recorded_at FROM leg_events
-          WHERE leg = ?1 ORDER BY at DESC, id DESC",
-    )?;
-    let rows = stmt.query_map(params![leg], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get::<_, String>(5)?,
-        ))
-    })?;
-    rows.map(|r| {
-        let (at, status, raw_code, raw_text, location, recorded) = r?;
-        Ok(StoredEvent {
-            event: TrackingEvent {
-                at: time(Some(at), "leg_events.at")?.expect("given"),
-                status: parsed::<LegStatus>(status)?,
-                raw_code,
-                raw_text,
-                location,
-            },
-            recorded_at: time(Some(recorded), "leg_events.recorded_at")?.expect("given"),
-        })
-    })
-    .collect()
-}
-
-/// Where a leg's shipment comes from, for the carrier simulator's directory.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LegOrigin {
-    pub direction: Direction,
-    /// The elector's country.
-    pub country: String,
-    /// When the PEP's batch was made (else the PEP).
-    pub shipped_at: DateTime<Utc>,
-    /// The PEP's outbound leg.
-    pub outbound: Option<(Carrier, String)>,
-}
-
-/// The origin of the leg with this number, if there is one.
-pub fn leg_origin(
-    conn: &Connection,
-    carrier: Carrier,
-    tracking: &str,
-) -> Result<Option<LegOrigin>> {
-    let row = conn
-        .query_row(
-            "SELECT l.direction, e.country, COALESCE(b.created_at, p.created_at), o.carrier, o.tracking
-               FROM legs l JOIN peps p ON p.id = l.pep JOIN electors e ON e.id = p.elector_id
-               LEFT JOIN batches b ON b.id = p.batch_id
-               LEFT JOIN legs o ON o.pep = l.pep AND o.direction = 'outbound'
-              WHERE l.carrier = ?1 AND l.tracking = ?2",
-            params![carrier.as_str(), tracking],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((dir, country, shipped, oc, ot)) = row else {
-        return Ok(None);
-    };
-    let outbound = match (oc, ot) {
-        (Some(c), Some(t)) => Some((parsed::<Carrier>(c)?, t)),
-        _ => None,
-    };
-    Ok(Some(LegOrigin {
-        direction: parsed(dir)?,
-        country,
-        shipped_at: time(Some(shipped), "batches.created_at")?.expect("given"),
-        outbound,
-    }))
 }

@@ -1,6 +1,7 @@
 //! The integration suite: one binary, a fresh temporary database per test.
 
 mod audit_chain;
+mod browser;
 mod carriers;
 mod carriers_poller;
 mod cli_commands;

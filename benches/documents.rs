@@ -70,8 +70,8 @@ fn args() -> Args {
     let mut a = Args {
         n: 181_256,
         threads: 2,
-        chunk: 4_000,
-        manifest_chunk: 800,
+        chunk: 2_000,
+        manifest_chunk: 250,
         layout: LabelLayout::LetterSheet,
         keep: None,
         only: None,

@@ -28,6 +28,14 @@ pub(super) struct Font {
     latin: Vec<u16>,
 }
 
+/// The font programs deflated once per process (level 9); every PDF embeds them as they are.
+static DEFLATED: LazyLock<[Vec<u8>; 2]> = LazyLock::new(|| {
+    [
+        super::pdf::deflate(REGULAR_TTF, 9),
+        super::pdf::deflate(BOLD_TTF, 9),
+    ]
+});
+
 static REGULAR: LazyLock<Font> = LazyLock::new(|| Font::load(REGULAR_TTF));
 static BOLD: LazyLock<Font> = LazyLock::new(|| Font::load(BOLD_TTF));
 
@@ -60,6 +68,14 @@ impl Font {
 fn advance(font: &ParsedFont, cp: u32) -> Option<u16> {
     let gid = font.lookup_glyph_index(cp).filter(|&g| g != 0)?;
     font.get_glyph_width(gid).filter(|&w| w > 0)
+}
+
+/// The deflated form of `stream` when it is one of the embedded font programs.
+pub(super) fn deflated(stream: &[u8]) -> Option<Vec<u8>> {
+    [REGULAR_TTF, BOLD_TTF]
+        .iter()
+        .position(|&ttf| ttf == stream)
+        .map(|i| DEFLATED[i].clone())
 }
 
 pub(super) fn font(face: Face) -> &'static Font {

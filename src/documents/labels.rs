@@ -294,7 +294,7 @@ fn draw_label(
 }
 
 fn label_pages(
-    doc: &Doc,
+    doc: &mut Doc,
     header: &BatchHeader,
     peps: &[PepLine],
     layout: LabelLayout,
@@ -316,7 +316,7 @@ fn label_pages(
             );
             draw_label(&mut page, &plan, pep, layout, at);
         }
-        pages.push(page.finish());
+        pages.push(page.finish(doc));
     }
     Ok(pages)
 }
@@ -345,7 +345,7 @@ pub fn labels_pdf_to<W: Write>(
         "Etiquetas — {} (lote {})",
         header.batch_name, header.batch_id
     );
-    let doc = Doc::new(&title, header);
-    let pages = label_pages(&doc, header, peps, layout)?;
+    let mut doc = Doc::new(&title, header);
+    let pages = label_pages(&mut doc, header, peps, layout)?;
     doc.write(pages, w)
 }

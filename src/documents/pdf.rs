@@ -1,14 +1,22 @@
 //! Drawing helpers over printpdf shared by the manifest and the labels: a document with the two
 //! embedded fonts and dated metadata, a page builder that works in millimetres from the top-left
 //! corner, vector QR symbols, and saving with IO errors reported (printpdf drops them).
+//!
+//! Two departures from printpdf's defaults, both for big batches (see `benches/documents.rs`):
+//! the QR symbols of a page are one form XObject whose path operators are written here (as
+//! printpdf polygons they were ~90% of all operations), and streams are deflated here: fonts
+//! once per process, page contents at a fast level (printpdf's `save` runs zlib level 9 over
+//! everything, again in every file).
 
 use super::fonts::{self, Face, PT_PER_MM};
-use super::qr::QrMatrix;
+use super::qr::{write_runs, QrMatrix};
 use super::{BatchHeader, DocumentError};
+use flate2::write::ZlibEncoder;
+use flate2::Compression;
 use printpdf::{
-    Color, CurTransMat, FontId, Greyscale, Line, LinePoint, Mm, Op, PaintMode, PdfDocument,
-    PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Polygon, PolygonRing, Pt,
-    TextItem, TextMatrix, WindingOrder,
+    DictItem, ExternalStream, ExternalXObject, FontId, Line, LinePoint, Mm, Op, PdfDocument,
+    PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Pt, TextItem, TextMatrix,
+    XObjectTransform,
 };
 use std::io::Write;
 
@@ -47,35 +55,95 @@ impl Doc {
             bold: self.bold.clone(),
             in_text: false,
             font: None,
+            qr_form: Vec::new(),
         }
     }
 
     /// Serialize `pages` into `w`; fails on the first write error or a printpdf error.
-    pub fn write<W: Write>(mut self, pages: Vec<PdfPage>, w: &mut W) -> Result<(), DocumentError> {
-        self.pdf.pages = pages;
+    ///
+    /// printpdf's own `save` deflates every stream at zlib level 9 (through lopdf), which
+    /// dominated the time of a big batch and compressed the same two fonts again in every
+    /// file. Here the fonts come pre-compressed (once per process) and page contents are
+    /// deflated at [`CONTENT_LEVEL`].
+    pub fn write<W: Write>(self, pages: Vec<PdfPage>, w: &mut W) -> Result<(), DocumentError> {
+        let Doc { mut pdf, .. } = self;
+        pdf.pages = pages;
         let opts = PdfSaveOptions {
-            optimize: true,
+            optimize: false,
             subset_fonts: false,
             secure: true,
             image_optimization: None,
         };
         let mut warnings = Vec::new();
+        let mut doc = pdf.to_lopdf_document(&opts, &mut warnings);
+        drop(pdf);
+        if let Some(w) = warnings
+            .into_iter()
+            .find(|w| w.severity == PdfParseErrorSeverity::Error)
+        {
+            return Err(DocumentError::Pdf(w.msg));
+        }
+        for object in doc.objects.values_mut() {
+            let Ok(stream) = object.as_stream_mut() else {
+                continue;
+            };
+            if !stream.allows_compression || stream.dict.has(b"Filter") {
+                continue;
+            }
+            let packed = fonts::deflated(&stream.content)
+                .unwrap_or_else(|| deflate(&stream.content, CONTENT_LEVEL));
+            if packed.len() < stream.content.len() {
+                stream.dict.set("Filter", "FlateDecode");
+                stream.set_content(packed);
+            }
+        }
         let mut tracked = TrackedWriter {
             inner: w,
             error: None,
         };
-        self.pdf.save_writer(&mut tracked, &opts, &mut warnings);
-        if let Some(e) = tracked.error {
-            return Err(DocumentError::Io(e));
-        }
-        match warnings
-            .into_iter()
-            .find(|w| w.severity == PdfParseErrorSeverity::Error)
-        {
-            Some(w) => Err(DocumentError::Pdf(w.msg)),
-            None => Ok(()),
+        let saved = doc.save_to(&mut tracked);
+        match (tracked.error, saved) {
+            (Some(e), _) => Err(DocumentError::Io(e)),
+            (None, Err(e)) => Err(DocumentError::Pdf(e.to_string())),
+            (None, Ok(())) => Ok(()),
         }
     }
+}
+
+/// A form XObject covering the page whose (deflated) content is `content`.
+fn form_xobject(content: &[u8], width_pt: f32, height_pt: f32) -> ExternalXObject {
+    let name = |n: &str| DictItem::Name(n.as_bytes().to_vec());
+    let bbox = [0.0, 0.0, width_pt, height_pt].map(DictItem::Real).to_vec();
+    let dict = [
+        ("Type", name("XObject")),
+        ("Subtype", name("Form")),
+        ("BBox", DictItem::Array(bbox)),
+        ("Filter", name("FlateDecode")),
+    ];
+    let mut body = b"0 g\n".to_vec();
+    body.extend_from_slice(content);
+    ExternalXObject {
+        stream: ExternalStream {
+            dict: dict.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            content: deflate(&body, CONTENT_LEVEL),
+            compress: false,
+        },
+        width: None,
+        height: None,
+        dpi: None,
+    }
+}
+
+/// zlib level of page contents and QR forms: on these repetitive streams level 3 runs about
+/// five times faster than level 9 for output about 1.7 times larger (fonts stay at level 9).
+const CONTENT_LEVEL: u32 = 3;
+
+/// `bytes` as a zlib stream (`/FlateDecode`).
+pub(super) fn deflate(bytes: &[u8], level: u32) -> Vec<u8> {
+    let mut z = ZlibEncoder::new(Vec::with_capacity(bytes.len() / 4), Compression::new(level));
+    // Writing into a Vec cannot fail.
+    z.write_all(bytes).expect("deflate into memory");
+    z.finish().expect("deflate into memory")
 }
 
 /// Keeps the first IO error, which printpdf's `save_writer` would swallow.
@@ -110,10 +178,17 @@ pub(super) struct PageBuilder {
     bold: FontId,
     in_text: bool,
     font: Option<(Face, f32)>,
+    /// Content of the page's QR form XObject.
+    qr_form: Vec<u8>,
+}
+
+/// Points rounded to 1/100: shorter numbers in the content streams, invisible on paper.
+fn round(points: f32) -> f32 {
+    (points * 100.0).round() / 100.0
 }
 
 fn pt(mm: f32) -> Pt {
-    Pt(mm * PT_PER_MM)
+    Pt(round(mm * PT_PER_MM))
 }
 
 impl PageBuilder {
@@ -179,57 +254,36 @@ impl PageBuilder {
         });
     }
 
-    /// The symbol's top-left module at `(x, y)`, each module `module` millimetres wide. One
-    /// polygon of horizontal runs in module units under a single transformation matrix.
+    /// The symbol's top-left module at `(x, y)`, each module `module` millimetres wide: its
+    /// horizontal runs of dark modules as one path in module units under a single matrix.
+    ///
+    /// All the symbols of a page go into one form XObject whose content is written here
+    /// directly: drawn as printpdf polygons, a symbol is ~400 operations that printpdf and
+    /// lopdf turn into objects and format one float at a time, which dominated the time of a
+    /// large batch.
     pub fn qr(&mut self, matrix: &QrMatrix, x: f32, y: f32, module: f32) {
-        self.end_text();
         let s = module * PT_PER_MM;
-        let rings = matrix
-            .dark_runs()
-            .map(|(row, col, len)| {
-                let (x0, x1) = (col as f32, (col + len) as f32);
-                let (y0, y1) = (row as f32, (row + 1) as f32);
-                let corner = |x, y| LinePoint {
-                    p: Point { x: Pt(x), y: Pt(y) },
-                    bezier: false,
-                };
-                PolygonRing {
-                    points: vec![
-                        corner(x0, y0),
-                        corner(x1, y0),
-                        corner(x1, y1),
-                        corner(x0, y1),
-                    ],
-                }
-            })
-            .collect();
-        self.ops.push(Op::SaveGraphicsState);
-        // Module units, y growing downwards from the symbol's top-left corner.
-        self.ops.push(Op::SetTransformationMatrix {
-            matrix: CurTransMat::Raw([
-                s,
-                0.0,
-                0.0,
-                -s,
-                x * PT_PER_MM,
-                (self.height_mm - y) * PT_PER_MM,
-            ]),
-        });
-        self.ops.push(Op::SetFillColor {
-            col: Color::Greyscale(Greyscale::new(0.0, None)),
-        });
-        self.ops.push(Op::DrawPolygon {
-            polygon: Polygon {
-                rings,
-                mode: PaintMode::Fill,
-                winding_order: WindingOrder::NonZero,
-            },
-        });
-        self.ops.push(Op::RestoreGraphicsState);
+        let (e, f) = (
+            round(x * PT_PER_MM),
+            round((self.height_mm - y) * PT_PER_MM),
+        );
+        // Writing into a Vec cannot fail.
+        let _ = writeln!(self.qr_form, "q {s:.5} 0 0 {:.5} {e} {f} cm", -s);
+        write_runs(matrix, &mut self.qr_form);
+        self.qr_form.extend_from_slice(b"Q\n");
     }
 
-    pub fn finish(mut self) -> PdfPage {
+    /// The page, with its QR form (if any) registered in `doc` and drawn last.
+    pub fn finish(mut self, doc: &mut Doc) -> PdfPage {
         self.end_text();
+        if !self.qr_form.is_empty() {
+            let (w, h) = (self.width_mm * PT_PER_MM, self.height_mm * PT_PER_MM);
+            let id = doc.pdf.add_xobject(&form_xobject(&self.qr_form, w, h));
+            self.ops.push(Op::UseXobject {
+                id,
+                transform: XObjectTransform::default(),
+            });
+        }
         PdfPage::new(Mm(self.width_mm), Mm(self.height_mm), self.ops)
     }
 }

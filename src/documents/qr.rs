@@ -48,6 +48,18 @@ impl QrMatrix {
     }
 }
 
+/// PDF path operators for the dark modules: one `re` per horizontal run, in module units with
+/// `y` growing downwards (the caller's matrix flips it), filled once with the nonzero rule, so
+/// adjacent runs leave no seams.
+pub(super) fn write_runs(m: &QrMatrix, out: &mut Vec<u8>) {
+    use std::io::Write;
+    for (y, x, len) in m.dark_runs() {
+        // Writing into a Vec cannot fail.
+        let _ = writeln!(out, "{x} {y} {len} 1 re");
+    }
+    out.extend_from_slice(b"f\n");
+}
+
 fn row_runs(row: &[bool]) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut x = 0;
     std::iter::from_fn(move || {
@@ -101,7 +113,7 @@ fn version2_canvas(payload: &[u8]) -> Option<Canvas> {
 
 fn best_mask(canvas: &Canvas) -> QrMatrix {
     let width = VERSION.width() as usize;
-    MASKS
+    let (_, best) = MASKS
         .iter()
         .map(|&mask| {
             let mut masked = canvas.clone();
@@ -111,68 +123,77 @@ fn best_mask(canvas: &Canvas) -> QrMatrix {
                 .into_iter()
                 .map(|c| c == Color::Dark)
                 .collect();
-            QrMatrix { width, dark }
+            (penalty(&Packed::from_dark(&dark, width)), dark)
         })
-        .min_by_key(penalty)
-        .expect("eight masks to choose from")
+        .min_by_key(|(score, _)| *score)
+        .expect("eight masks to choose from");
+    QrMatrix { width, dark: best }
 }
 
-/// ISO/IEC 18004:2015 §7.8.3 penalty score (N1 = 3, N2 = 3, N3 = 40, N4 = 10).
-pub(super) fn penalty(m: &QrMatrix) -> u32 {
-    let w = m.width;
-    let at = |x: usize, y: usize| m.dark[y * w + x];
-    let mut score = 0;
-    for i in 0..w {
-        score += line_penalty((0..w).map(|j| at(j, i)));
-        score += line_penalty((0..w).map(|j| at(i, j)));
-    }
-    for y in 0..w - 1 {
-        for x in 0..w - 1 {
-            let c = at(x, y);
-            if c == at(x + 1, y) && c == at(x, y + 1) && c == at(x + 1, y + 1) {
-                score += 3;
+/// A symbol of at most 32 × 32 modules as bit masks: bit `x` of `rows[y]` and bit `y` of
+/// `cols[x]` are module `(x, y)`.
+pub(super) struct Packed {
+    width: usize,
+    rows: [u32; 32],
+    cols: [u32; 32],
+}
+
+impl Packed {
+    /// From row-major modules, `width` per row.
+    pub(super) fn from_dark(dark: &[bool], width: usize) -> Packed {
+        assert!(width <= 32, "bit-packed symbols are versions 1 to 3");
+        let mut p = Packed {
+            width,
+            rows: [0; 32],
+            cols: [0; 32],
+        };
+        for (y, row) in dark.chunks(width).enumerate() {
+            for (x, _) in row.iter().enumerate().filter(|(_, &d)| d) {
+                p.rows[y] |= 1 << x;
+                p.cols[x] |= 1 << y;
             }
         }
+        p
     }
-    let dark = m.dark.iter().filter(|&&d| d).count();
-    let percent = dark * 100 / m.dark.len();
-    score + (percent.abs_diff(50) / 5) as u32 * 10
 }
 
-/// Runs of five or more equal modules (N1) and finder-like patterns (N3) in one row or column.
-fn line_penalty(line: impl Iterator<Item = bool>) -> u32 {
-    // The line plus four light modules of quiet zone on each side (version 2 is 25 wide).
-    let mut buffer = [false; 25 + 8];
-    let mut len = 4;
-    for dark in line {
-        buffer[len] = dark;
-        len += 1;
+/// ISO/IEC 18004:2015 §7.8.3 penalty score (N1 = 3, N2 = 3, N3 = 40, N4 = 10). Modules
+/// outside the symbol count as light for the finder-like pattern rule.
+pub(super) fn penalty(p: &Packed) -> u32 {
+    let w = p.width;
+    let rows = &p.rows[..w];
+    let lines = rows.iter().chain(&p.cols[..w]);
+    let mut score: u32 = lines.map(|&line| line_penalty(line, w)).sum();
+    let pairs = (1u32 << (w - 1)) - 1;
+    for pair in rows.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        // Bit x: the 2 × 2 block at (x, y) is of one colour.
+        let same = !(a ^ b) & !(a ^ (a >> 1)) & !(b ^ (b >> 1)) & pairs;
+        score += 3 * same.count_ones();
     }
-    let modules = &buffer[..len + 4];
-    let inner = &modules[4..len];
-    let mut score = 0;
-    let mut run = 1;
-    for i in 1..=inner.len() {
-        if i < inner.len() && inner[i] == inner[i - 1] {
-            run += 1;
-            continue;
-        }
-        if run >= 5 {
-            score += 3 + (run - 5);
-        }
-        run = 1;
-    }
-    const FINDER: [bool; 7] = [true, false, true, true, true, false, true];
-    for start in 0..=modules.len() - 7 {
-        if modules[start..start + 7] != FINDER {
-            continue;
-        }
-        let light_before = start >= 4 && modules[start - 4..start].iter().all(|&d| !d);
-        let light_after =
-            start + 11 <= modules.len() && modules[start + 7..start + 11].iter().all(|&d| !d);
-        if light_before || light_after {
-            score += 40;
-        }
-    }
-    score
+    let dark: u32 = rows.iter().map(|r| r.count_ones()).sum();
+    let percent = dark * 100 / (w * w) as u32;
+    score + percent.abs_diff(50) / 5 * 10
+}
+
+/// Score of runs of five or more modules of `bits` (the set bits of a `w`-bit line): a run of
+/// length L scores L - 2, i.e. one per window of five plus two per run.
+fn run_penalty(bits: u32, w: usize) -> u32 {
+    let windows = bits & bits >> 1 & bits >> 2 & bits >> 3 & bits >> 4 & ((1 << (w - 4)) - 1);
+    let run_starts = windows & !(bits << 1);
+    windows.count_ones() + 2 * run_starts.count_ones()
+}
+
+/// N1 (runs of five or more) and N3 (1:1:3:1:1 with four light modules on a side) of a line.
+fn line_penalty(line: u32, w: usize) -> u32 {
+    let mask = (1u32 << w) - 1;
+    let runs = run_penalty(line, w) + run_penalty(!line & mask, w);
+    // The line with four light modules of quiet zone on each side; bit s = module s - 4.
+    let all = (1u64 << (w + 8)) - 1;
+    let dark = u64::from(line) << 4;
+    let light = !dark & all;
+    let pattern = dark & light >> 1 & dark >> 2 & dark >> 3 & dark >> 4 & light >> 5 & dark >> 6;
+    let light_before = light << 1 & light << 2 & light << 3 & light << 4;
+    let light_after = light >> 7 & light >> 8 & light >> 9 & light >> 10;
+    runs + 40 * (pattern & (light_before | light_after)).count_ones()
 }

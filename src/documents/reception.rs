@@ -121,7 +121,7 @@ fn tabular(
         chunks.push(&[]);
     }
     let pages = chunks.len();
-    let d = doc(meta, title);
+    let mut d = doc(meta, title);
     let mut out = Vec::new();
     for (i, chunk) in chunks.iter().enumerate() {
         let mut p = d.page(PAGE.0, PAGE.1);
@@ -143,7 +143,7 @@ fn tabular(
         if i + 1 == pages {
             tail(&mut p, y + 2.0 * ROW);
         }
-        out.push(p.finish());
+        out.push(p.finish(&mut d));
     }
     let mut bytes = Vec::new();
     d.write(out, &mut bytes)?;
@@ -243,7 +243,7 @@ pub fn custody_act_pdf(
     envelopes: usize,
 ) -> Result<Vec<u8>, DocumentError> {
     let title = "Acta de entrega-recepción de Sobres-Postales-Voto a la MEC";
-    let d = doc(meta, title);
+    let mut d = doc(meta, title);
     let mut p = d.page(PAGE.0, PAGE.1);
     head(&mut p, meta, title, 1, 1);
     let text = [
@@ -274,7 +274,8 @@ pub fn custody_act_pdf(
         "Representante de partido",
     );
     let mut bytes = Vec::new();
-    d.write(vec![p.finish()], &mut bytes)?;
+    let page = p.finish(&mut d);
+    d.write(vec![page], &mut bytes)?;
     Ok(bytes)
 }
 

@@ -1,7 +1,7 @@
 //! Tests of the documents: QR symbols read back by an independent decoder (rqrr), PDFs parsed
 //! back, the courier CSV, and layout limits. `tools.rs` adds poppler + zbar checks.
 
-use super::qr::penalty;
+use super::qr::{penalty, Packed};
 use super::*;
 use crate::domain::code::{CodeId, EnvelopeCode};
 use chrono::TimeZone;
@@ -101,7 +101,7 @@ fn the_symbol_uses_error_correction_level_h() {
 }
 
 #[test]
-fn the_chosen_mask_has_the_lowest_penalty_of_the_eight() {
+fn the_chosen_mask_scores_no_worse_than_the_qrcode_crates_own_choice() {
     let code = pep(42).code;
     let chosen = qr_matrix(&code);
     let reference = qrcode::QrCode::with_version(
@@ -118,7 +118,10 @@ fn the_chosen_mask_has_the_lowest_penalty_of_the_eight() {
             .map(|c| c == qrcode::Color::Dark)
             .collect(),
     };
-    assert!(penalty(&chosen) <= penalty(&reference));
+    assert!(
+        penalty(&Packed::from_dark(&chosen.dark, 25))
+            <= penalty(&Packed::from_dark(&reference.dark, 25))
+    );
 }
 
 #[test]
@@ -132,6 +135,79 @@ fn dark_runs_cover_exactly_the_dark_modules() {
         }
     }
     assert_eq!(painted, m.dark);
+}
+
+/// The penalty rules written out plainly, to check the bit-packed version.
+fn plain_penalty(m: &QrMatrix) -> u32 {
+    let w = m.width;
+    let line_score = |line: Vec<bool>| {
+        let mut score = 0;
+        let mut run = 1;
+        for i in 1..=line.len() {
+            if i < line.len() && line[i] == line[i - 1] {
+                run += 1;
+                continue;
+            }
+            if run >= 5 {
+                score += run - 2;
+            }
+            run = 1;
+        }
+        let padded: Vec<bool> = [vec![false; 4], line, vec![false; 4]].concat();
+        let finder = [true, false, true, true, true, false, true];
+        for s in 0..=padded.len() - 7 {
+            if padded[s..s + 7] == finder {
+                let before = s >= 4 && padded[s - 4..s].iter().all(|d| !d);
+                let after = s + 11 <= padded.len() && padded[s + 7..s + 11].iter().all(|d| !d);
+                if before || after {
+                    score += 40;
+                }
+            }
+        }
+        score
+    };
+    let mut score = 0;
+    for i in 0..w {
+        score += line_score((0..w).map(|j| m.is_dark(j, i)).collect());
+        score += line_score((0..w).map(|j| m.is_dark(i, j)).collect());
+    }
+    for y in 0..w - 1 {
+        for x in 0..w - 1 {
+            let c = m.is_dark(x, y);
+            if c == m.is_dark(x + 1, y) && c == m.is_dark(x, y + 1) && c == m.is_dark(x + 1, y + 1)
+            {
+                score += 3;
+            }
+        }
+    }
+    let dark = m.dark.iter().filter(|&&d| d).count();
+    score + ((dark * 100 / m.dark.len()).abs_diff(50) / 5) as u32 * 10
+}
+
+#[test]
+fn the_bit_packed_penalty_follows_the_plain_rules() {
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    for i in 0..300 {
+        let m = if i % 2 == 0 {
+            qr_matrix(&pep(i).code)
+        } else {
+            // xorshift noise, sometimes biased to long runs
+            let dark = (0..625)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    state % 7 < if i % 3 == 0 { 6 } else { 3 }
+                })
+                .collect();
+            QrMatrix { width: 25, dark }
+        };
+        assert_eq!(
+            penalty(&Packed::from_dark(&m.dark, m.width)),
+            plain_penalty(&m),
+            "matrix {i}"
+        );
+    }
 }
 
 fn parse(bytes: &[u8]) -> printpdf::PdfDocument {

@@ -233,12 +233,12 @@ pub(super) fn write<W: Write>(
         "Manifiesto — {} (lote {})",
         header.batch_name, header.batch_id
     );
-    let doc = Doc::new(&title, header);
+    let mut doc = Doc::new(&title, header);
     let rendered = pages
         .map(|n| {
             let mut page = doc.page(PAGE.0, PAGE.1);
             draw_page(&mut page, layout, peps, first_pep, n);
-            page.finish()
+            page.finish(&mut doc)
         })
         .collect();
     doc.write(rendered, w)

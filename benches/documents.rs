@@ -9,6 +9,10 @@
 //! "p. X de Y". Prints labels/s, pages/s, seconds and the peak RSS of each phase (VmHWM, reset
 //! between phases).
 
+#[path = "support.rs"]
+mod support;
+use support::{peak_rss_mb, reset_peak_rss};
+
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -159,20 +163,6 @@ fn header() -> BatchHeader {
             "14300 MÉXICO".to_string(),
         ],
     }
-}
-
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
-fn reset_peak_rss() {
-    // Linux: writing 5 to clear_refs resets VmHWM to the current RSS.
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 /// Run `job(k)` for k in 0..jobs on `threads` threads; returns the bytes written.

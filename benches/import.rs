@@ -4,6 +4,10 @@
 //! Run: `cargo bench --bench import` (optionally `-- ROWS`). Prints rows/s, the ratio to the
 //! bare loop, and the peak RSS of each phase (VmHWM, reset between phases).
 
+#[path = "support.rs"]
+mod support;
+use support::{peak_rss_mb, reset_peak_rss};
+
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::Path;
@@ -22,20 +26,6 @@ timezone = "America/Mexico_City"
 max_electors_per_mec = 750
 entities = ["01", "10", "20", "28"]
 "#;
-
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
-fn reset_peak_rss() {
-    // Linux: writing 5 to clear_refs resets VmHWM to the current RSS.
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
 
 fn fresh_db(dir: &Path, name: &str) -> Db {
     let db = Db::open(&dir.join(name)).expect("open db");

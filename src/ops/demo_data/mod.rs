@@ -22,22 +22,8 @@ use rand::{Rng, SeedableRng};
 use names::NameBook;
 use places::Places;
 
-/// The LNERE CSV header, in order (see CONTRACT.md, "LNERE CSV").
-pub const LNERE_HEADER: [&str; 13] = [
-    "elector_key",
-    "given_names",
-    "paternal_surname",
-    "maternal_surname",
-    "entity",
-    "address_line1",
-    "address_line2",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "email",
-    "phone",
-];
+/// The LNERE CSV header, in order: the one the importer checks.
+pub use crate::domain::lnere::HEADER as LNERE_HEADER;
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq)]

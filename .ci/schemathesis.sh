@@ -13,7 +13,7 @@
 #                              pip into SCHEMATHESIS_VENV)
 #   SCHEMATHESIS_VENV          venv for that install (default ~/.cache/pep-tracker/schemathesis)
 #   SCHEMATHESIS_SPEC          pip requirement (default schemathesis==4.32.5: the flags below)
-#   SCHEMATHESIS_MAX_EXAMPLES  test cases per operation and phase (default 300)
+#   SCHEMATHESIS_MAX_EXAMPLES  test cases per operation and phase (default 1000, about a minute)
 #   SCHEMATHESIS_SEED          a fixed seed, to replay a run
 #   SCHEMATHESIS_REPORT_DIR    where to keep the JUnit report and the server log
 set -euo pipefail
@@ -105,7 +105,7 @@ ARGS=(
     run "$BASE/api/openapi.json"
     --checks not_a_server_error
     --header "Authorization: Bearer $TOKEN"
-    --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-300}"
+    --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-1000}"
     --request-timeout 10
     --generation-database none
     --no-color

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::code::{CodeError, CodeId};
 
 /// The verdict on one scanned envelope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Accepted,

@@ -36,16 +36,23 @@ impl Station {
 }
 
 /// The answer to one scan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CheckinResult {
     pub outcome: Outcome,
+    /// The outcome as the station screen shows it (Spanish).
     pub label: &'static str,
+    /// Why, in Spanish.
     pub reason: String,
+    /// The PEP the code names, when the code is genuine and known.
     pub pep_id: Option<String>,
+    /// INEGI code of the elector's entity.
     pub entity: Option<String>,
+    /// The postal MEC that counts an accepted envelope.
     pub mec: Option<i64>,
     /// Endorsement number written on the envelope (accepted and late).
     pub sequence: Option<i64>,
+    /// RFC 3339, UTC.
+    #[schema(format = DateTime)]
     pub received_at: String,
     /// The same instant in the election's time zone, for screens.
     pub received_local: String,

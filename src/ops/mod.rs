@@ -14,6 +14,7 @@ pub mod guias;
 pub mod import;
 pub mod keys;
 pub mod lookup;
+pub mod pep_view;
 pub mod queues;
 pub mod reception_docs;
 pub mod reconcile;

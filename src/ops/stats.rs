@@ -6,17 +6,20 @@ use super::Result;
 use crate::domain::{entity, geo};
 use crate::storage::{electors, Db};
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Count {
+    /// A status name, an INEGI entity code or an ISO 3166-1 alpha-2 country.
     pub code: String,
+    /// Its name in Spanish.
     pub name: String,
     pub n: i64,
     /// Percentage of all electors, one decimal.
     pub share: f64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Stats {
+    /// Electors in the postal list.
     pub electors: i64,
     pub by_status: Vec<Count>,
     pub by_entity: Vec<Count>,

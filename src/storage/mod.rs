@@ -7,6 +7,7 @@ pub mod audit;
 pub mod election;
 pub mod electors;
 pub mod lookup;
+pub mod pep_view;
 pub mod peps;
 pub mod queues;
 pub mod reception;

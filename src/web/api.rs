@@ -1,20 +1,61 @@
-//! The JSON API under `/api/v1` (bearer tokens).
+//! The JSON API under `/api/v1` (bearer tokens): the counts and one PEP. The check-in route
+//! lives with reception; the OpenAPI document of them all in [`super::openapi`].
 
 use rocket::serde::json::Json;
 use rocket::{get, routes, Route, State};
 
 use super::auth::Api;
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
 use super::policy::AnyRole;
 use super::App;
-use crate::ops::{self, stats::Stats};
+use crate::ops::{self, pep_view::PepView, stats::Stats};
 
 pub fn routes() -> Vec<Route> {
-    routes![stats]
+    routes![stats, pep]
 }
 
 /// Counts by status, entity and country.
+#[utoipa::path(
+    get,
+    path = "/api/v1/stats",
+    tag = "api",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Conteos de la lista nominal", body = Stats),
+        (status = 401, description = "Falta el token o no es válido", body = ErrorBody),
+        (status = 503, description = "La base de datos no responde", body = ErrorBody),
+    )
+)]
 #[get("/stats")]
 pub fn stats(_client: Api<AnyRole>, app: &State<App>) -> Result<Json<Stats>, ApiError> {
     Ok(Json(ops::stats::list_stats(&app.db)?))
+}
+
+/// One PEP: its stage, both courier legs with their events, and the receipt of its envelope.
+/// No personal data.
+#[utoipa::path(
+    get,
+    path = "/api/v1/peps/{pep_id}",
+    tag = "api",
+    security(("bearer" = [])),
+    params(
+        ("pep_id" = String, Path,
+            description = "Identificador del PEP; cualquier otro texto responde 404",
+            pattern = "^PEP-[0-9]{7,12}-[1-9][0-9]{0,11}$",
+            example = "PEP-0000123-1"),
+    ),
+    responses(
+        (status = 200, description = "El PEP", body = PepView),
+        (status = 401, description = "Falta el token o no es válido", body = ErrorBody),
+        (status = 404, description = "No existe un PEP con ese identificador", body = ErrorBody),
+        (status = 503, description = "La base de datos no responde", body = ErrorBody),
+    )
+)]
+#[get("/peps/<pep_id>")]
+pub fn pep(
+    _client: Api<AnyRole>,
+    pep_id: &str,
+    app: &State<App>,
+) -> Result<Json<PepView>, ApiError> {
+    Ok(Json(ops::pep_view::pep_view(&app.db, pep_id)?))
 }

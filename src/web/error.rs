@@ -1,9 +1,9 @@
 //! The one mapping from errors to HTTP: status codes, JSON bodies for the API, Spanish pages
 //! for people, and the catchers of both.
 
-use rocket::http::{ContentType, Status};
+use rocket::http::{ContentType, Method, Status};
 use rocket::response::{self, Redirect, Responder};
-use rocket::serde::json::Json;
+use rocket::serde::json::{Error as JsonError, Json};
 use rocket::{Catcher, Request};
 use rocket_dyn_templates::{context, Template};
 
@@ -31,11 +31,52 @@ fn message_of(e: &OpsError) -> String {
     }
 }
 
+/// The body of every API error.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, in Spanish.
+    pub error: String,
+}
+
 /// An error answered as `{"error": "…"}`.
 #[derive(Debug)]
 pub struct ApiError {
     pub status: Status,
     pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: Status, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            message: message.into(),
+        }
+    }
+}
+
+/// A JSON request body, or the API error that says why it is not one: 413 beyond the `json`
+/// limit, 422 for well-formed JSON of the wrong shape, 400 for anything else.
+pub fn json_body<T>(body: Result<Json<T>, JsonError<'_>>) -> Result<T, ApiError> {
+    match body {
+        Ok(Json(value)) => Ok(value),
+        Err(JsonError::Io(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            Err(ApiError::new(
+                Status::PayloadTooLarge,
+                spanish_reason(Status::PayloadTooLarge),
+            ))
+        }
+        Err(JsonError::Io(_)) => Err(ApiError::new(
+            Status::BadRequest,
+            "el cuerpo no es texto UTF-8",
+        )),
+        Err(JsonError::Parse(_, e)) if e.classify() == serde_json::error::Category::Data => Err(
+            ApiError::new(Status::UnprocessableEntity, format!("JSON no válido: {e}")),
+        ),
+        Err(JsonError::Parse(_, e)) => Err(ApiError::new(
+            Status::BadRequest,
+            format!("JSON mal formado: {e}"),
+        )),
+    }
 }
 
 impl From<OpsError> for ApiError {
@@ -49,7 +90,9 @@ impl From<OpsError> for ApiError {
 
 impl<'r> Responder<'r, 'static> for ApiError {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
-        let body = Json(serde_json::json!({ "error": self.message }));
+        let body = Json(ErrorBody {
+            error: self.message,
+        });
         response::Response::build_from(body.respond_to(req)?)
             .status(self.status)
             .header(ContentType::JSON)
@@ -101,7 +144,9 @@ fn spanish_reason(status: Status) -> &'static str {
         401 => "Se requiere iniciar sesión o un token válido.",
         403 => "Su rol no tiene acceso a esta función.",
         404 => "No existe esta página o recurso.",
+        405 => "Método no permitido en esta ruta.",
         413 => "La solicitud es demasiado grande.",
+        415 => "Tipo de contenido no admitido; envíe application/json.",
         422 => "Los datos enviados no son válidos.",
         429 => "Demasiadas solicitudes; espere un momento.",
         503 => "La base de datos no responde.",
@@ -109,12 +154,40 @@ fn spanish_reason(status: Status) -> &'static str {
     }
 }
 
+/// What the API's catcher answers: the JSON error, with `Allow` on a 405.
+struct Caught {
+    status: Status,
+    allow: Vec<Method>,
+}
+
+impl<'r> Responder<'r, 'static> for Caught {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let mut resp = ApiError::new(self.status, spanish_reason(self.status)).respond_to(req)?;
+        if !self.allow.is_empty() {
+            let allow: Vec<&str> = self.allow.iter().map(|m| m.as_str()).collect();
+            resp.set_raw_header("Allow", allow.join(", "));
+        }
+        Ok(resp)
+    }
+}
+
+/// Every error under `/api` that no handler answered, as JSON. A path the API knows, asked
+/// with a method it does not offer, is a 405 rather than a 404.
 #[rocket::catch(default)]
-fn api_default(status: Status, _req: &Request) -> (Status, Json<serde_json::Value>) {
-    (
+fn api_default(status: Status, req: &Request) -> Caught {
+    if status == Status::NotFound {
+        let allow = super::methods::allowed(req);
+        if !allow.is_empty() && !allow.contains(&req.method()) {
+            return Caught {
+                status: Status::MethodNotAllowed,
+                allow,
+            };
+        }
+    }
+    Caught {
         status,
-        Json(serde_json::json!({ "error": spanish_reason(status) })),
-    )
+        allow: Vec::new(),
+    }
 }
 
 #[rocket::catch(401)]

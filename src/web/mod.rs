@@ -9,6 +9,8 @@ pub mod auth;
 pub mod csrf;
 pub mod error;
 pub mod lookup;
+pub mod methods;
+pub mod openapi;
 pub mod pages;
 pub mod policy;
 pub mod reception;
@@ -90,6 +92,7 @@ pub fn build_with(
         .mount("/", lookup::routes())
         .mount("/", tracking::routes())
         .mount("/api/v1", api::routes())
+        .mount("/api", openapi::routes())
         .mount("/static", FileServer::from(asset_dir("static")).rank(20))
         .register("/", error::page_catchers())
         .register("/api", error::api_catchers())

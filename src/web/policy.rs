@@ -65,6 +65,12 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/", Access::Roles(AnyRole::ROLES)),
     ("GET", "/audit", Access::Roles(AdminOnly::ROLES)),
     ("GET", "/api/v1/stats", Access::Roles(AnyRole::ROLES)),
+    (
+        "GET",
+        "/api/v1/peps/<pep_id>",
+        Access::Roles(AnyRole::ROLES),
+    ),
+    ("GET", "/api/openapi.json", Access::Public),
     ("GET", "/static/<path..>", Access::Public),
     ("GET", "/batches", Access::Roles(AnyRole::ROLES)),
     ("POST", "/batches", Access::Roles(Shipping::ROLES)),

@@ -4,14 +4,14 @@
 use chrono::Utc;
 use rocket::form::{Form, FromForm};
 use rocket::http::{ContentType, Status};
-use rocket::serde::json::Json;
+use rocket::serde::json::{Error as JsonError, Json};
 use rocket::{get, post, routes, Route, State};
 use rocket_dyn_templates::{context, Template};
 use serde::Deserialize;
 
 use super::auth::{Api, Page};
 use super::csrf::CsrfToken;
-use super::error::{ApiError, PageError};
+use super::error::{json_body, ApiError, ErrorBody, PageError};
 use super::policy::{AdminOnly, Oversight, Reception};
 use super::App;
 use crate::ops::checkin::{check_in, CheckinResult, Station};
@@ -23,6 +23,7 @@ pub fn routes() -> Vec<Route> {
         station_post,
         station_scan,
         api_checkin,
+        api_checkin_not_json,
         reconciliation,
         reconciliation_csv,
         cutoff_page,
@@ -119,24 +120,61 @@ pub async fn station_scan(
     Ok(Json(submit(app, &form.code, who).await?))
 }
 
-#[derive(Deserialize)]
+/// A scanned return-envelope code and the station that scanned it.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct CheckinRequest {
+    /// The code read from the QR, or the human-readable code typed by hand.
+    #[schema(max_length = 256, example = "7K2M9Q-4TX1BC-8HNR0D")]
     code: String,
+    /// Name of the scan station: up to 40 characters, not all blank, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 40,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+        example = "mesa-1"
+    )]
     station: String,
 }
 
-/// `POST /api/v1/checkins {"code","station"}`.
+/// Checks in one returned envelope: the verdict of the scan-station rule.
+#[utoipa::path(
+    post,
+    path = "/api/v1/checkins",
+    tag = "api",
+    security(("bearer" = [])),
+    request_body(content = CheckinRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "El veredicto (también para códigos inválidos o desconocidos)", body = CheckinResult),
+        (status = 400, description = "JSON mal formado", body = ErrorBody),
+        (status = 401, description = "Falta el token o no es válido", body = ErrorBody),
+        (status = 403, description = "El rol del token no recibe sobres", body = ErrorBody),
+        (status = 413, description = "Cuerpo demasiado grande", body = ErrorBody),
+        (status = 415, description = "El cuerpo no es application/json", body = ErrorBody),
+        (status = 422, description = "Campos faltantes o no válidos", body = ErrorBody),
+        (status = 503, description = "La base de datos no responde", body = ErrorBody),
+    )
+)]
 #[post("/api/v1/checkins", format = "json", data = "<req>")]
 pub async fn api_checkin(
     client: Api<Reception>,
-    req: Json<CheckinRequest>,
+    req: Result<Json<CheckinRequest>, JsonError<'_>>,
     app: &State<App>,
 ) -> Result<Json<CheckinResult>, ApiError> {
+    let req = json_body(req)?;
     if req.code.len() > 256 {
         return Err(OpsError::Invalid("code: más de 256 caracteres".into()).into());
     }
     let who = Station::new(&req.station, client.client.actor().as_str())?;
     Ok(Json(submit(app, &req.code, who).await?))
+}
+
+/// The same route with a body that is not declared as JSON.
+#[post("/api/v1/checkins", rank = 2)]
+pub fn api_checkin_not_json(_client: Api<Reception>) -> ApiError {
+    ApiError::new(
+        Status::UnsupportedMediaType,
+        "envíe el cuerpo como application/json",
+    )
 }
 
 #[get("/reception")]

@@ -1,5 +1,6 @@
 //! The integration suite: one binary, a fresh temporary database per test.
 
+mod api;
 mod audit_chain;
 mod browser;
 mod carriers;

@@ -14,7 +14,9 @@ use chrono::{DateTime, Utc};
 pub use numbers::{normalize_tracking, synthetic_tracking, validate_tracking};
 
 /// A courier, named as in files and APIs: `fedex`, `ups`, `dhl`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Carrier {
     Fedex,
@@ -101,7 +103,7 @@ impl FromStr for Direction {
 }
 
 /// The one status vocabulary every carrier's codes are mapped to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LegStatus {
     PreTransit,
@@ -184,7 +186,7 @@ impl FromStr for LegStatus {
 }
 
 /// One carrier scan, normalized, keeping the carrier's own code and words.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct TrackingEvent {
     pub at: DateTime<Utc>,
     pub status: LegStatus,

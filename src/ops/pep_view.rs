@@ -1,0 +1,126 @@
+//! One PEP for API clients: its stage, both courier legs with their events, and the receipt
+//! of its envelope. Carries no personal data (no name, address or elector key).
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{OpsError, Result};
+use crate::domain::pep::PepId;
+use crate::domain::stage::{self, Receipt, Stage, StageFacts};
+use crate::domain::tracking::{Carrier, Direction, LegStatus, TrackingEvent};
+use crate::storage::pep_view::{pep_record, CheckinRecord, LegRecord, PepRecord};
+use crate::storage::Db;
+
+/// A courier leg of the PEP.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct LegView {
+    pub carrier: Carrier,
+    /// The guía (tracking number).
+    pub tracking: String,
+    pub status: LegStatus,
+    /// When the event that set `status` happened.
+    pub status_at: Option<DateTime<Utc>>,
+    /// The carrier's events, oldest first.
+    pub events: Vec<TrackingEvent>,
+}
+
+/// The receipt of the PEP's envelope at reception.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct CheckinView {
+    /// `accepted` (before the cutoff) or `late`.
+    pub outcome: Receipt,
+    pub received_at: DateTime<Utc>,
+    pub station: String,
+    /// Endorsement number written on the envelope.
+    pub sequence: i64,
+    /// The postal MEC that counts it (none for a late envelope).
+    pub mec: Option<i64>,
+}
+
+/// `GET /api/v1/peps/{pep_id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct PepView {
+    #[schema(example = "PEP-0000123-1")]
+    pub pep_id: String,
+    /// The PEP's overall stage.
+    pub status: Stage,
+    /// The stage in Spanish, for screens.
+    pub status_label: &'static str,
+    #[schema(minimum = 1)]
+    pub generation: u32,
+    /// Replaced by a reissue: its return code is refused at reception.
+    pub voided: bool,
+    /// Id of its shipping batch.
+    pub batch: Option<i64>,
+    pub outbound: Option<LegView>,
+    #[serde(rename = "return")]
+    pub return_leg: Option<LegView>,
+    pub checkin: Option<CheckinView>,
+}
+
+fn leg_view(leg: LegRecord) -> LegView {
+    LegView {
+        carrier: leg.carrier,
+        tracking: leg.tracking,
+        status: leg.status,
+        status_at: leg.status_at,
+        events: leg.events,
+    }
+}
+
+fn checkin_view(c: CheckinRecord) -> CheckinView {
+    CheckinView {
+        outcome: if c.late {
+            Receipt::Late
+        } else {
+            Receipt::OnTime
+        },
+        received_at: c.received_at,
+        station: c.station,
+        sequence: c.sequence,
+        mec: c.mec,
+    }
+}
+
+/// The view of a stored PEP, its stage decided by [`stage::stage`].
+pub fn view(record: PepRecord) -> PepView {
+    let mut outbound = None;
+    let mut return_leg = None;
+    for leg in record.legs {
+        match leg.direction {
+            Direction::Outbound => outbound = Some(leg_view(leg)),
+            Direction::Return => return_leg = Some(leg_view(leg)),
+        }
+    }
+    let checkin = record.checkin.map(checkin_view);
+    let status = stage::stage(&StageFacts {
+        voided: record.voided,
+        in_batch: record.batch.is_some(),
+        outbound: outbound.as_ref().map(|l: &LegView| l.status),
+        return_leg: return_leg.as_ref().map(|l: &LegView| l.status),
+        checkin: checkin.as_ref().map(|c| c.outcome),
+    });
+    PepView {
+        pep_id: record.pep_id.to_string(),
+        status,
+        status_label: status.label_es(),
+        generation: record.pep_id.generation,
+        voided: record.voided,
+        batch: record.batch,
+        outbound,
+        return_leg,
+        checkin,
+    }
+}
+
+/// The PEP named `pep_id`; `NotFound` for an unknown or malformed id alike.
+pub fn pep_view(db: &Db, pep_id: &str) -> Result<PepView> {
+    let not_found = || {
+        let shown: String = pep_id.chars().take(40).collect();
+        OpsError::NotFound(format!("no existe el PEP «{shown}»"))
+    };
+    let id = PepId::parse(pep_id).map_err(|_| not_found())?;
+    let record = db.read(|c| pep_record(c, &id))?;
+    record.map(view).ok_or_else(not_found)
+}

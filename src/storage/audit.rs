@@ -20,10 +20,9 @@ pub struct AuditEntry<'a> {
 
 /// Appends one record to the chain inside the caller's transaction.
 pub fn append(tx: &Transaction, entry: &AuditEntry, now: DateTime<Utc>) -> Result<i64> {
-    let (head_seq, head_hash): (i64, String) =
-        tx.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
+    let (head_seq, head_hash): (i64, String) = tx
+        .prepare_cached("SELECT seq, hash FROM audit_head WHERE id = 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let mut rec = AuditRecord {
         seq: head_seq + 1,
         at: ts(now),
@@ -37,10 +36,11 @@ pub fn append(tx: &Transaction, entry: &AuditEntry, now: DateTime<Utc>) -> Resul
         hash: String::new(),
     };
     rec.hash = rec.compute_hash();
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO audit_log (seq, at, actor, action, subject, before_digest, after_digest, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![
+    )?
+    .execute(params![
             rec.seq,
             rec.at,
             rec.actor,
@@ -50,13 +50,10 @@ pub fn append(tx: &Transaction, entry: &AuditEntry, now: DateTime<Utc>) -> Resul
             rec.after_digest,
             rec.detail,
             rec.prev_hash,
-            rec.hash
-        ],
-    )?;
-    tx.execute(
-        "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1",
-        params![rec.seq, rec.hash],
-    )?;
+        rec.hash
+    ])?;
+    tx.prepare_cached("UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1")?
+        .execute(params![rec.seq, rec.hash])?;
     Ok(rec.seq)
 }
 

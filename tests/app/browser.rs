@@ -35,6 +35,9 @@ impl Drop for Killed {
     }
 }
 
+/// The W3C WebDriver key of an element reference.
+const ELEMENT: &str = "element-6066-11e4-a52f-4a39f2fec0a4";
+
 /// A minimal W3C WebDriver client over blocking HTTP.
 struct Browser {
     http: reqwest::Client,
@@ -114,6 +117,18 @@ impl Browser {
         self.type_into(s, "input[name=password]", PASSWORD);
         let b = self.find(s, "button[type=submit]");
         self.post(&format!("/session/{s}/element/{b}/click"), json!({}));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self
+            .get(&format!("/session/{s}/url"))
+            .as_str()
+            .is_none_or(|u| u.contains("/login"))
+        {
+            assert!(
+                Instant::now() < deadline,
+                "login as {user} did not leave the login page"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 }
 

@@ -36,7 +36,7 @@ impl Drop for Killed {
 }
 
 /// The W3C WebDriver key of an element reference.
-const ELEMENT: &str = "element-6066-11e4-a52f-4a39f2fec0a4";
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// A minimal W3C WebDriver client over blocking HTTP.
 struct Browser {
@@ -79,16 +79,20 @@ impl Browser {
             v["value"].clone()
         })
     }
+    /// The element's id, retried while the page is still loading (up to 10 s).
     fn find(&self, s: &str, css: &str) -> String {
-        let v = self.post(
-            &format!("/session/{s}/element"),
-            json!({"using": "css selector", "value": css}),
-        );
-        v.as_object()
-            .and_then(|o| o.values().next())
-            .and_then(Value::as_str)
-            .unwrap_or_else(|| panic!("no element {css}: {v}"))
-            .to_string()
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let v = self.post(
+                &format!("/session/{s}/element"),
+                json!({"using": "css selector", "value": css}),
+            );
+            if let Some(e) = v.get(ELEMENT).and_then(Value::as_str) {
+                return e.to_string();
+            }
+            assert!(Instant::now() < deadline, "no element {css}: {v}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
     fn type_into(&self, s: &str, css: &str, text: &str) {
         let e = self.find(s, css);
@@ -218,12 +222,12 @@ fn a_receptionist_scans_an_envelope_in_chromium_and_an_admin_sees_the_dashboard(
     let verdict = loop {
         let e = b.find(&s, "#verdict");
         let class = b.get(&format!("/session/{s}/element/{e}/attribute/class"));
-        if class.as_str().is_some_and(|c| c.contains("v-accepted")) {
-            break b
-                .get(&format!("/session/{s}/element/{e}/text"))
-                .as_str()
-                .unwrap()
-                .to_string();
+        let text = b.get(&format!("/session/{s}/element/{e}/text"));
+        // A stale element (the page changed under us) answers an error object: look again.
+        if let (Some(c), Some(t)) = (class.as_str(), text.as_str()) {
+            if c.contains("v-accepted") {
+                break t.to_string();
+            }
         }
         assert!(Instant::now() < deadline, "no verdict painted: {class}");
         std::thread::sleep(Duration::from_millis(100));
@@ -236,10 +240,7 @@ fn a_receptionist_scans_an_envelope_in_chromium_and_an_admin_sees_the_dashboard(
     let active = b.get(&format!("/session/{s}/element/active"));
     let code_input = b.find(&s, "#code");
     assert_eq!(
-        active
-            .as_object()
-            .and_then(|o| o.values().next())
-            .and_then(Value::as_str),
+        active.get(ELEMENT).and_then(Value::as_str),
         Some(code_input.as_str()),
         "focus back on the code input"
     );

@@ -11,4 +11,5 @@ pub mod lnere;
 pub mod mec;
 pub mod pep;
 pub mod role;
+pub mod stage;
 pub mod tracking;

@@ -6,12 +6,15 @@
 
 pub mod api;
 pub mod auth;
+pub mod charts;
 pub mod csrf;
+pub mod dashboard;
 pub mod error;
 pub mod lookup;
 pub mod pages;
 pub mod policy;
 pub mod reception;
+pub mod search;
 pub mod shipping;
 pub mod throttle;
 pub mod tracking;
@@ -83,8 +86,12 @@ pub fn build_with(
             checkins,
             group_commit,
         })
-        .attach(Template::fairing())
+        .attach(Template::custom(|engines| {
+            engines.tera.register_filter("miles", views::thousands);
+        }))
         .mount("/", pages::routes())
+        .mount("/", dashboard::routes())
+        .mount("/", search::routes())
         .mount("/", reception::routes())
         .mount("/", shipping::routes())
         .mount("/", lookup::routes())

@@ -3,12 +3,14 @@
 mod audit_chain;
 mod carriers;
 mod cli_commands;
+mod dashboard;
 mod documents;
 mod durability;
 mod import_list;
 mod lookup;
 mod reception;
 mod routes_and_roles;
+mod search;
 mod sessions;
 mod shipping;
 mod support;

@@ -256,5 +256,6 @@ fn store(tx: &Transaction, g: &Guia, now: DateTime<Utc>) -> Result<i64> {
             )
             .map_err(StorageError::from)?;
     }
+    crate::storage::stage::refresh_stage(tx, &[g.pep])?;
     Ok(i64::from(n > 0))
 }

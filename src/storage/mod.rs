@@ -4,6 +4,7 @@
 //! Files beside this one hold the queries of each table group, turning rows into domain values.
 
 pub mod audit;
+pub mod dossier;
 pub mod election;
 pub mod electors;
 pub mod lookup;
@@ -11,6 +12,8 @@ pub mod pep_view;
 pub mod peps;
 pub mod queues;
 pub mod reception;
+pub mod search;
+pub mod stage;
 pub mod tallies;
 pub mod tracking;
 pub mod users;
@@ -44,6 +47,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../db/migrations/0002_peps.sql"),
     include_str!("../../db/migrations/0003_reception.sql"),
     include_str!("../../db/migrations/0004_tracking.sql"),
+    include_str!("../../db/migrations/0005_stage.sql"),
+    include_str!("../../db/migrations/0006_search.sql"),
 ];
 const READERS: usize = 4;
 

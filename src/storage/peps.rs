@@ -12,14 +12,19 @@ const CODE_SPACE: i64 = 1 << 40;
 
 /// Creates generation 1 of a PEP for every elector of an import, each with a random code id.
 pub fn create_for_import(tx: &Transaction, import_id: i64, now: DateTime<Utc>) -> Result<i64> {
-    let sql = "INSERT OR IGNORE INTO peps (pep_id, elector_id, generation, code_id, created_at)
-               SELECT printf('PEP-%07d-1', e.id), e.id, 1, abs(random() % ?2), ?3
+    let sql = "INSERT OR IGNORE INTO peps (pep_id, elector_id, generation, code_id, created_at,
+                   stage, entity, country)
+               SELECT printf('PEP-%07d-1', e.id), e.id, 1, abs(random() % ?2), ?3, ?4,
+                      e.entity, e.country
                FROM electors e
                WHERE e.import_id = ?1 AND NOT EXISTS (SELECT 1 FROM peps p WHERE p.elector_id = e.id)";
-    let mut created = tx.execute(sql, params![import_id, CODE_SPACE, ts(now)])? as i64;
+    // A new PEP has no facts yet: its stage is the rule's answer for none.
+    let fresh = super::stage::initial().as_str();
+    let args = params![import_id, CODE_SPACE, ts(now), fresh];
+    let mut created = tx.execute(sql, args)? as i64;
     // A random code id may collide with one already issued: draw again for those electors.
     for _ in 0..20 {
-        let n = tx.execute(sql, params![import_id, CODE_SPACE, ts(now)])? as i64;
+        let n = tx.execute(sql, args)? as i64;
         created += n;
         if n == 0 {
             break;
@@ -73,12 +78,14 @@ pub fn find_by_code(conn: &Connection, code_id: u64) -> Result<Option<PepRow>> {
         .optional()?)
 }
 
-/// Voids `old` and creates the next generation for the same elector, outside any batch.
+/// Voids `old` and creates the next generation for the same elector, outside any batch; both
+/// PEPs' stages are recomputed.
 pub fn reissue(tx: &Transaction, old: &PepRow, reason: &str, now: DateTime<Utc>) -> Result<PepRow> {
     tx.execute(
         "UPDATE peps SET voided_at = ?1, void_reason = ?2 WHERE id = ?3 AND voided_at IS NULL",
         params![ts(now), reason, old.id],
     )?;
+    super::stage::refresh_stage(tx, &[old.id])?;
     let next_gen: u32 = tx.query_row(
         "SELECT max(generation) + 1 FROM peps WHERE elector_id = ?1",
         [old.elector_id],
@@ -88,18 +95,23 @@ pub fn reissue(tx: &Transaction, old: &PepRow, reason: &str, now: DateTime<Utc>)
     for _ in 0..20 {
         let code_id = rand::random_range(0..CODE_SPACE);
         let inserted = tx.execute(
-            "INSERT OR IGNORE INTO peps (pep_id, elector_id, generation, code_id, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT OR IGNORE INTO peps (pep_id, elector_id, generation, code_id, created_at,
+                 stage, entity, country)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, entity, country FROM peps WHERE id = ?7",
             params![
                 pep_id.to_string(),
                 old.elector_id,
                 next_gen,
                 code_id,
-                ts(now)
+                ts(now),
+                super::stage::initial().as_str(),
+                old.id
             ],
         )?;
         if inserted == 1 {
-            return Ok(find(tx, &pep_id)?.expect("just inserted"));
+            let new = find(tx, &pep_id)?.expect("just inserted");
+            super::stage::refresh_stage(tx, &[new.id])?;
+            return Ok(new);
         }
     }
     Err(super::StorageError::Corrupt(
@@ -128,6 +140,11 @@ pub fn create_batch(
              WHERE (?2 IS NULL OR entity = ?2) AND (?3 IS NULL OR country = ?3))",
         params![batch_id, entity, country],
     )? as i64;
+    let ids: Vec<i64> = tx
+        .prepare_cached("SELECT id FROM peps WHERE batch_id = ?1")?
+        .query_map([batch_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    super::stage::refresh_stage(tx, &ids)?;
     Ok((batch_id, n))
 }
 

@@ -114,7 +114,7 @@ pub fn insert_scan(
 }
 
 /// Records the receipt (accepted or late) with the next endorsement number; marks "votó"
-/// for an accepted one. Returns the endorsement number.
+/// for an accepted one; moves the PEP's stage. Returns the endorsement number.
 pub fn insert_checkin(
     tx: &Transaction,
     ctx: &ScanContext,
@@ -142,5 +142,6 @@ pub fn insert_checkin(
         tx.prepare_cached("UPDATE electors SET voted_at = ?1 WHERE id = ?2")?
             .execute(params![ts(ctx.now), t.elector_id])?;
     }
+    super::stage::refresh_stage(tx, &[t.pep])?;
     Ok(seq)
 }

@@ -6,7 +6,9 @@
 
 pub mod api;
 pub mod auth;
+pub mod charts;
 pub mod csrf;
+pub mod dashboard;
 pub mod error;
 pub mod lookup;
 pub mod methods;
@@ -14,6 +16,7 @@ pub mod openapi;
 pub mod pages;
 pub mod policy;
 pub mod reception;
+pub mod search;
 pub mod shipping;
 pub mod throttle;
 pub mod tracking;
@@ -85,8 +88,12 @@ pub fn build_with(
             checkins,
             group_commit,
         })
-        .attach(Template::fairing())
+        .attach(Template::custom(|engines| {
+            engines.tera.register_filter("miles", views::thousands);
+        }))
         .mount("/", pages::routes())
+        .mount("/", dashboard::routes())
+        .mount("/", search::routes())
         .mount("/", reception::routes())
         .mount("/", shipping::routes())
         .mount("/", lookup::routes())

@@ -1,4 +1,4 @@
-//! Staff pages: login, logout, the dashboard and the audit trail.
+//! Staff pages: login, logout and the audit trail (the dashboard lives in `dashboard`).
 
 use chrono::Utc;
 use rocket::form::{Form, FromForm};
@@ -15,7 +15,7 @@ use super::App;
 use crate::ops::{self, users};
 
 pub fn routes() -> Vec<Route> {
-    routes![healthz, login_page, login, logout, dashboard, audit_page]
+    routes![healthz, login_page, login, logout, audit_page]
 }
 
 /// 200 when the database answers.
@@ -133,26 +133,6 @@ pub fn logout(
     Ok(Redirect::to(rocket::uri!(login_page(
         next = Option::<String>::None
     ))))
-}
-
-#[get("/")]
-pub fn dashboard(
-    page: Page<AnyRole>,
-    csrf: CsrfToken,
-    app: &State<App>,
-) -> Result<Template, PageError> {
-    let election = ops::election::current(&app.db)?;
-    let stats = ops::stats::list_stats(&app.db)?;
-    Ok(Template::render(
-        "dashboard",
-        context! {
-            title: "Tablero",
-            user: &page.user,
-            csrf: csrf.0,
-            election: super::views::ElectionView::from(&election),
-            stats,
-        },
-    ))
 }
 
 #[get("/audit")]

@@ -63,6 +63,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/consulta", Access::Public),
     ("POST", "/consulta", Access::Public),
     ("GET", "/", Access::Roles(AnyRole::ROLES)),
+    ("GET", "/dashboard/<table>", Access::Roles(AnyRole::ROLES)),
+    ("GET", "/search", Access::Roles(AnyRole::ROLES)),
+    ("GET", "/peps/<pep_id>", Access::Roles(AnyRole::ROLES)),
     ("GET", "/audit", Access::Roles(AdminOnly::ROLES)),
     ("GET", "/api/v1/stats", Access::Roles(AnyRole::ROLES)),
     (

@@ -35,3 +35,40 @@ impl From<&Election> for ElectionView {
         }
     }
 }
+
+/// Tera filter `miles`: an integer with thousands separated as in Mexico (1,882,345).
+pub fn thousands(
+    value: &rocket_dyn_templates::tera::Value,
+    _: &std::collections::HashMap<String, rocket_dyn_templates::tera::Value>,
+) -> rocket_dyn_templates::tera::Result<rocket_dyn_templates::tera::Value> {
+    let Some(n) = value.as_i64() else {
+        return Ok(value.clone());
+    };
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    Ok(out.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn counts_print_with_thousands_separated_by_commas() {
+        let f = |n: i64| thousands(&n.into(), &Default::default()).unwrap();
+        assert_eq!(f(0), "0");
+        assert_eq!(f(999), "999");
+        assert_eq!(f(1_000), "1,000");
+        assert_eq!(f(1_882_345), "1,882,345");
+        assert_eq!(f(-12_345), "-12,345");
+    }
+}

@@ -15,6 +15,7 @@ fn concrete(path: &str) -> String {
         .replace("<pep_id>", "PEP-0000001-1")
         .replace("<entity>", "20")
         .replace("<mec>", "1")
+        .replace("<table>", "entidades.csv")
 }
 
 fn denied(status: Status, location: Option<&str>, api: bool) -> bool {

@@ -22,7 +22,7 @@ fn a_user_signs_in_sees_the_dashboard_and_signs_out() {
     assert_eq!(cookie.same_site(), Some(rocket::http::SameSite::Strict));
     let page = client.get("/").dispatch().into_string().unwrap();
     assert!(page.contains("PEL 2021-2022"), "{page}");
-    assert!(page.contains("Electores por entidad"));
+    assert!(page.contains("Avance por entidad"));
     assert!(page.contains("Oaxaca"));
     let out = client
         .post("/logout")

@@ -232,7 +232,8 @@ pub fn insert_event(
     Ok(n == 1)
 }
 
-/// Writes a leg's status, the time of the event that set it, and its newest event's time.
+/// Writes a leg's status, the time of the event that set it, and its newest event's time;
+/// recomputes its PEP's stage.
 pub fn set_leg_state(
     tx: &Transaction,
     leg: i64,
@@ -250,6 +251,7 @@ pub fn set_leg_state(
         last_event_at.map(ts),
         ts(now)
     ])?;
+    super::stage::refresh_stage_of_leg(tx, leg)?;
     Ok(())
 }
 

@@ -1,0 +1,149 @@
+//! Finding PEPs: by PEP id, by elector key, by a leg's tracking number, or by words of the
+//! elector's name through the accent-folding full-text index `elector_names`
+//! (`db/migrations/0006_search.sql`). Every query is an index lookup; names page by id.
+
+use rusqlite::{params, Connection};
+
+use super::{Result, StorageError};
+use crate::domain::pep::PepId;
+use crate::domain::stage::Stage;
+
+/// One PEP found, with its elector (callers decide who may see the personal fields).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub pep_id: String,
+    pub generation: u32,
+    pub stage: Stage,
+    pub voided: bool,
+    pub entity: String,
+    pub country: String,
+    /// Given names, paternal and maternal surnames.
+    pub name: String,
+    pub elector_key: String,
+    pub city: String,
+}
+
+const HIT: &str = "SELECT p.pep_id, p.generation, p.stage, p.voided_at IS NOT NULL, p.entity,
+        p.country,
+        e.given_names || ' ' || e.paternal_surname || coalesce(' ' || e.maternal_surname, ''),
+        e.elector_key, e.city
+     FROM peps p JOIN electors e ON e.id = p.elector_id";
+
+type RawHit = (
+    String,
+    u32,
+    String,
+    bool,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+fn hits(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Vec<Hit>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(args, |r| -> rusqlite::Result<RawHit> {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            r.get(7)?,
+            r.get(8)?,
+        ))
+    })?;
+    rows.map(|r| {
+        let (pep_id, generation, stage, voided, entity, country, name, elector_key, city) = r?;
+        Ok(Hit {
+            pep_id,
+            generation,
+            stage: stage.parse().map_err(StorageError::Corrupt)?,
+            voided,
+            entity,
+            country,
+            name,
+            elector_key,
+            city,
+        })
+    })
+    .collect()
+}
+
+pub fn by_pep_id(conn: &Connection, id: &PepId) -> Result<Vec<Hit>> {
+    hits(
+        conn,
+        &format!("{HIT} WHERE p.pep_id = ?1"),
+        [id.to_string()],
+    )
+}
+
+/// Every PEP (every generation) of the elector with this key.
+pub fn by_elector_key(conn: &Connection, key: &str) -> Result<Vec<Hit>> {
+    hits(
+        conn,
+        &format!("{HIT} WHERE e.elector_key = ?1 ORDER BY p.generation DESC"),
+        [key],
+    )
+}
+
+/// The PEP whose outbound or return leg carries this number (any carrier).
+pub fn by_tracking(conn: &Connection, number: &str) -> Result<Vec<Hit>> {
+    hits(
+        conn,
+        &format!(
+            "{HIT} WHERE p.id IN (SELECT l.pep FROM legs l
+                 WHERE l.carrier IN ('fedex', 'ups', 'dhl') AND l.tracking = ?1)"
+        ),
+        [number],
+    )
+}
+
+/// The full-text query for words of a name: every word must start a word of the name,
+/// accents and case aside. `None` when there is no word to look for.
+pub fn name_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// The newest PEP of each elector whose name matches, in list order, one page at a time.
+pub fn by_name(conn: &Connection, text: &str, limit: usize, offset: usize) -> Result<Vec<Hit>> {
+    let Some(q) = name_query(text) else {
+        return Ok(Vec::new());
+    };
+    hits(
+        conn,
+        &format!(
+            "WITH m AS (SELECT rowid AS id FROM elector_names WHERE elector_names MATCH ?1
+                         ORDER BY rowid LIMIT ?2 OFFSET ?3)
+             {HIT} JOIN m ON m.id = e.id
+             WHERE p.generation = (SELECT max(q.generation) FROM peps q
+                                    WHERE q.elector_id = e.id)
+             ORDER BY e.id"
+        ),
+        params![q, limit as i64, offset as i64],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_query;
+
+    #[test]
+    fn a_name_query_keeps_words_as_quoted_prefixes_and_drops_punctuation() {
+        assert_eq!(
+            name_query("  García-López, María ").as_deref(),
+            Some("\"García\"* \"López\"* \"María\"*")
+        );
+        assert_eq!(name_query("\"*) OR (").as_deref(), Some("\"OR\"*"));
+        assert_eq!(name_query(" ,;- "), None);
+    }
+}

@@ -1,0 +1,145 @@
+//! The stored stage of each PEP and the counts that follow it: recomputing a PEP's stage from
+//! its facts with the domain rule, reading `stage_counts` (kept exact by triggers, see
+//! `db/migrations/0005_stage.sql`) and the envelopes received per hour.
+
+use rusqlite::{params, Connection, Transaction};
+
+use super::{Result, StorageError};
+use crate::domain::stage::{stage, Receipt, Stage, StageFacts};
+use crate::domain::tracking::LegStatus;
+
+/// The stage of a PEP that nothing has happened to yet.
+pub fn initial() -> Stage {
+    stage(&StageFacts::default())
+}
+
+const FACTS: &str = "SELECT p.stage, p.voided_at IS NOT NULL, p.batch_id IS NOT NULL,
+        (SELECT l.status FROM legs l WHERE l.pep = p.id AND l.direction = 'outbound'),
+        (SELECT l.status FROM legs l WHERE l.pep = p.id AND l.direction = 'return'),
+        (SELECT c.outcome FROM checkins c WHERE c.pep = p.id)
+     FROM peps p WHERE p.id = ?1";
+
+fn leg(s: Option<String>) -> Result<Option<LegStatus>> {
+    s.map(|s| s.parse().map_err(StorageError::Corrupt))
+        .transpose()
+}
+
+fn outcome(s: Option<String>) -> Result<Option<Receipt>> {
+    match s.as_deref() {
+        None => Ok(None),
+        Some("accepted") => Ok(Some(Receipt::OnTime)),
+        Some("late") => Ok(Some(Receipt::Late)),
+        Some(other) => Err(StorageError::Corrupt(format!("checkins.outcome «{other}»"))),
+    }
+}
+
+/// Recomputes the stage of these PEPs (row ids) from their facts and stores the ones that
+/// changed; the triggers move `stage_counts` in the same transaction. Returns how many changed.
+pub fn refresh_stage(tx: &Transaction, peps: &[i64]) -> Result<usize> {
+    let mut read = tx.prepare_cached(FACTS)?;
+    let mut write = tx.prepare_cached("UPDATE peps SET stage = ?2 WHERE id = ?1")?;
+    let mut changed = 0;
+    for &id in peps {
+        let mut rows = read.query([id])?;
+        let Some(r) = rows.next()? else { continue };
+        let stored: String = r.get(0)?;
+        let facts = StageFacts {
+            voided: r.get(1)?,
+            in_batch: r.get(2)?,
+            outbound: leg(r.get(3)?)?,
+            return_leg: leg(r.get(4)?)?,
+            checkin: outcome(r.get(5)?)?,
+        };
+        let now = stage(&facts);
+        if stored != now.as_str() {
+            write.execute(params![id, now.as_str()])?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
+/// Recomputes the stage of the PEP a leg belongs to.
+pub fn refresh_stage_of_leg(tx: &Transaction, leg: i64) -> Result<usize> {
+    let pep: i64 = tx
+        .prepare_cached("SELECT pep FROM legs WHERE id = ?1")?
+        .query_row([leg], |r| r.get(0))?;
+    refresh_stage(tx, &[pep])
+}
+
+/// PEPs by stage, entity and country.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StageCount {
+    pub stage: Stage,
+    pub entity: String,
+    pub country: String,
+    pub n: i64,
+}
+
+fn collect(conn: &Connection, sql: &str) -> Result<Vec<StageCount>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get::<_, i64>(3)?,
+        ))
+    })?;
+    rows.map(|r| {
+        let (s, entity, country, n) = r?;
+        Ok(StageCount {
+            stage: s.parse().map_err(StorageError::Corrupt)?,
+            entity,
+            country,
+            n,
+        })
+    })
+    .collect()
+}
+
+/// The maintained counts (a few hundred rows whatever the size of the list).
+pub fn stage_counts(conn: &Connection) -> Result<Vec<StageCount>> {
+    collect(
+        conn,
+        "SELECT stage, entity, country, n FROM stage_counts WHERE n > 0
+          ORDER BY entity, country, stage",
+    )
+}
+
+/// The same counts by scanning every PEP: what `stage_counts` must always equal.
+pub fn stage_counts_by_scan(conn: &Connection) -> Result<Vec<StageCount>> {
+    collect(
+        conn,
+        "SELECT stage, entity, country, count(*) FROM peps GROUP BY stage, entity, country
+          ORDER BY entity, country, stage",
+    )
+}
+
+/// Envelopes received in one UTC hour with one outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HourCount {
+    /// `YYYY-MM-DDTHH`, UTC.
+    pub hour: String,
+    pub late: bool,
+    pub n: i64,
+}
+
+/// Check-ins per UTC hour (from the maintained `checkin_hours`), oldest first.
+pub fn checkin_hours(conn: &Connection) -> Result<Vec<HourCount>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT hour, outcome, n FROM checkin_hours WHERE n > 0 ORDER BY hour, outcome",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(HourCount {
+            hour: r.get(0)?,
+            late: r.get::<_, String>(1)? == "late",
+            n: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+#[path = "stage_tests.rs"]
+mod tests;

@@ -102,6 +102,21 @@ impl LabelLayout {
         }
     }
 
+    /// Top-left corner (mm from the page's top-left) of the `slot`-th label of a page.
+    pub(crate) fn label_origin(self, slot: usize) -> (f32, f32) {
+        let s = self.sheet();
+        let (col, row) = (slot % s.columns, slot / s.columns);
+        (
+            s.origin.0 + col as f32 * s.pitch.0,
+            s.origin.1 + row as f32 * s.pitch.1,
+        )
+    }
+
+    /// Width and height of one label, in millimetres.
+    pub(crate) fn label_size(self) -> (f32, f32) {
+        self.sheet().label
+    }
+
     /// Labels on one page.
     pub fn labels_per_page(self) -> usize {
         let s = self.sheet();
@@ -206,7 +221,7 @@ fn plan_label(
         return Err("falta la dirección de devolución de la elección".to_string());
     }
     let st = layout.style();
-    let (w, h) = layout.sheet().label;
+    let (w, h) = layout.label_size();
     let quiet = QUIET_ZONE as f32 * st.module;
     let symbol = 25.0 * st.module;
     let column = |x: f32, width: f32, cursor: f32| Column {
@@ -278,7 +293,7 @@ fn draw_label(
         page.text(l.face, l.size, at.0 + l.x, at.1 + l.baseline, &l.text);
     }
     if let Some(y) = plan.rule {
-        let (w, _) = layout.sheet().label;
+        let (w, _) = layout.label_size();
         page.line(
             (at.0 + st.pad, at.1 + y),
             (at.0 + w - st.pad, at.1 + y),
@@ -309,12 +324,7 @@ fn label_pages(
                     pep_id: pep.pep_id.clone(),
                     detail,
                 })?;
-            let (col, row) = (i % sheet.columns, i / sheet.columns);
-            let at = (
-                sheet.origin.0 + col as f32 * sheet.pitch.0,
-                sheet.origin.1 + row as f32 * sheet.pitch.1,
-            );
-            draw_label(&mut page, &plan, pep, layout, at);
+            draw_label(&mut page, &plan, pep, layout, layout.label_origin(i));
         }
         pages.push(page.finish(doc));
     }

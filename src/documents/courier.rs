@@ -19,8 +19,22 @@ const HEADER: [&str; 10] = [
     "email",
 ];
 
+/// An international phone number as the list carries it (`+`, digits, spaces, `-`, `()`): a
+/// courier's import needs the `+`, and nothing in it can form a formula.
+fn is_plain_phone(cell: &str) -> bool {
+    cell.strip_prefix('+').is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')'))
+    })
+}
+
 /// A cell that no spreadsheet will evaluate.
 fn neutralized(cell: &str) -> std::borrow::Cow<'_, str> {
+    if is_plain_phone(cell) {
+        return cell.into();
+    }
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
         _ => cell.into(),

@@ -375,7 +375,7 @@ fn the_courier_csv_has_the_contract_header_and_one_row_per_pep() {
         lines.next(),
         Some("pep_id,name,address_line1,address_line2,city,region,postal_code,country,phone,email")
     );
-    assert_eq!(lines.next(), Some("PEP-000001,María José Peña Núñez 1,1234 Calle Año Nuevo,Apt. 5,San José,CA,95112,US,'+1 408 555 0101,maria@example.com"));
+    assert_eq!(lines.next(), Some("PEP-000001,María José Peña Núñez 1,1234 Calle Año Nuevo,Apt. 5,San José,CA,95112,US,+1 408 555 0101,maria@example.com"));
     assert_eq!(lines.count(), 2);
 }
 
@@ -394,4 +394,15 @@ fn spreadsheet_formulas_in_the_courier_csv_are_neutralized() {
     assert_eq!(&row[3], "'-2+3, x");
     assert_eq!(&row[4], "'+cmd");
     assert_eq!(&row[9], "");
+}
+
+#[test]
+fn an_international_phone_keeps_its_plus_but_a_formula_in_the_phone_field_does_not() {
+    let mut p = pep(1);
+    p.phone = Some("+52 (55) 1234-5678".to_string());
+    let csv = String::from_utf8(courier_csv(&[p.clone()])).unwrap();
+    assert!(csv.contains(",+52 (55) 1234-5678,"), "{csv}");
+    p.phone = Some("+1+cmd|' /C calc'!A0".to_string());
+    let csv = String::from_utf8(courier_csv(&[p])).unwrap();
+    assert!(csv.contains(",'+1+cmd"), "{csv}");
 }

@@ -109,7 +109,7 @@ fn every_label_of_the_pdf_scans_back_to_a_code_of_the_batch() {
         .success());
     let png = dir.join("page");
     let r = Command::new("pdftoppm")
-        .args(["-r", "150", "-png"])
+        .args(["-r", "200", "-png"])
         .arg(dir.join("labels.pdf"))
         .arg(&png)
         .status()

@@ -62,11 +62,7 @@ pub fn check_in_at(app: &TestApp, pep: &str, now: DateTime<Utc>) -> String {
 }
 
 pub fn cutoff(app: &TestApp) -> DateTime<Utc> {
-    app.db
-        .read(election::load)
-        .unwrap()
-        .unwrap()
-        .receipt_cutoff
+    app.db.read(election::load).unwrap().unwrap().receipt_cutoff
 }
 
 fn reissue(app: &TestApp, pep: &str) -> String {

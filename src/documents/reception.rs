@@ -51,6 +51,14 @@ struct Column {
     right_aligned: bool,
 }
 
+const fn col(title: &'static str, x: f32, right_aligned: bool) -> Column {
+    Column {
+        title,
+        x,
+        right_aligned,
+    }
+}
+
 fn doc(meta: &ReportMeta, title: &str) -> Doc {
     Doc::new(
         title,
@@ -167,31 +175,11 @@ fn signatures(p: &mut PageBuilder, y: f32, left: &str, right: &str) {
 /// The list of a MEC's electors with "VOTÓ" where an envelope was accepted, and its counts.
 pub fn mec_list_pdf(meta: &ReportMeta, rows: &[MecListRow]) -> Result<Vec<u8>, DocumentError> {
     let cols = [
-        Column {
-            title: "#",
-            x: LEFT + 8.0,
-            right_aligned: true,
-        },
-        Column {
-            title: "Elector",
-            x: LEFT + 12.0,
-            right_aligned: false,
-        },
-        Column {
-            title: "Clave de elector",
-            x: LEFT + 112.0,
-            right_aligned: false,
-        },
-        Column {
-            title: "Marca",
-            x: LEFT + 152.0,
-            right_aligned: false,
-        },
-        Column {
-            title: "Folio",
-            x: RIGHT,
-            right_aligned: true,
-        },
+        col("#", LEFT + 8.0, true),
+        col("Elector", LEFT + 12.0, false),
+        col("Clave de elector", LEFT + 112.0, false),
+        col("Marca", LEFT + 152.0, false),
+        col("Folio", RIGHT, true),
     ];
     let cells: Vec<Vec<String>> = rows
         .iter()
@@ -283,36 +271,12 @@ pub fn custody_act_pdf(
 /// destruction without opening before party representatives.
 pub fn late_list_pdf(meta: &ReportMeta, rows: &[LateRow]) -> Result<Vec<u8>, DocumentError> {
     let cols = [
-        Column {
-            title: "#",
-            x: LEFT + 8.0,
-            right_aligned: true,
-        },
-        Column {
-            title: "Remitente",
-            x: LEFT + 12.0,
-            right_aligned: false,
-        },
-        Column {
-            title: "Ciudad, país",
-            x: LEFT + 80.0,
-            right_aligned: false,
-        },
-        Column {
-            title: "PEP",
-            x: LEFT + 120.0,
-            right_aligned: false,
-        },
-        Column {
-            title: "Recibido",
-            x: LEFT + 146.0,
-            right_aligned: false,
-        },
-        Column {
-            title: "Folio",
-            x: RIGHT,
-            right_aligned: true,
-        },
+        col("#", LEFT + 8.0, true),
+        col("Remitente", LEFT + 12.0, false),
+        col("Ciudad, país", LEFT + 80.0, false),
+        col("PEP", LEFT + 120.0, false),
+        col("Recibido", LEFT + 146.0, false),
+        col("Folio", RIGHT, true),
     ];
     let cells: Vec<Vec<String>> = rows
         .iter()

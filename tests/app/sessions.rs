@@ -3,7 +3,7 @@
 use pep_tracker::domain::role::Role;
 use rocket::http::{ContentType, Status};
 
-use crate::support::{csrf_from, login, TestApp, PASSWORD};
+use crate::support::{csrf_from, login, login_to, TestApp, PASSWORD};
 
 #[test]
 fn a_user_signs_in_sees_the_dashboard_and_signs_out() {
@@ -142,16 +142,7 @@ fn after_login_the_user_returns_to_the_page_asked_for_but_never_offsite() {
         ("https://evil.example", "/"),
     ] {
         let client = app.client();
-        let page = client.get("/login").dispatch().into_string().unwrap();
-        let csrf = csrf_from(&page);
-        let resp = client
-            .post("/login")
-            .header(ContentType::Form)
-            .body(format!(
-                "name=ana&password={}&csrf={csrf}&next={next}",
-                PASSWORD.replace(' ', "+")
-            ))
-            .dispatch();
-        assert_eq!(resp.headers().get_one("Location"), Some(want), "{next}");
+        let (_, location, _) = login_to(&client, "ana", PASSWORD, next);
+        assert_eq!(location.as_deref(), Some(want), "{next}");
     }
 }

@@ -184,15 +184,27 @@ pub fn csrf_from(body: &str) -> String {
 
 /// Signs in through the login form; returns the CSRF token for later forms.
 pub fn login(client: &Client, name: &str, password: &str) -> (Status, String) {
+    let (status, _, csrf) = login_to(client, name, password, "/");
+    (status, csrf)
+}
+
+/// Signs in asking to go to `next`; returns the status, the redirect and the CSRF token.
+pub fn login_to(
+    client: &Client,
+    name: &str,
+    password: &str,
+    next: &str,
+) -> (Status, Option<String>, String) {
     let page = client.get("/login").dispatch().into_string().unwrap();
     let csrf = csrf_from(&page);
     let resp = client
         .post("/login")
         .header(ContentType::Form)
         .body(format!(
-            "name={name}&password={}&csrf={csrf}&next=/",
+            "name={name}&password={}&csrf={csrf}&next={next}",
             password.replace(' ', "+")
         ))
         .dispatch();
-    (resp.status(), csrf)
+    let location = resp.headers().get_one("Location").map(str::to_string);
+    (resp.status(), location, csrf)
 }

@@ -93,3 +93,40 @@ fn the_queues_page_shows_the_three_queues_in_spanish() {
         assert!(body.contains(text), "missing «{text}»");
     }
 }
+
+#[test]
+fn shipping_staff_reissue_straight_from_the_queue_and_viewers_cannot() {
+    let app = TestApp::new();
+    let peps = scenario(&app);
+    app.add_user("envios", Role::Shipping);
+    app.add_user("consulta", Role::Viewer);
+    let viewer = app.client();
+    login(&viewer, "consulta", PASSWORD);
+    let page = viewer.get("/queues").dispatch().into_string().unwrap();
+    assert!(!page.contains("/reissue"), "a viewer gets no reissue form");
+    let client = app.client();
+    let (_, csrf) = login(&client, "envios", PASSWORD);
+    let page = client.get("/queues").dispatch().into_string().unwrap();
+    assert!(
+        page.contains(&format!("/peps/{}/reissue", peps[0])),
+        "{page}"
+    );
+    let resp = client
+        .post(format!("/peps/{}/reissue", peps[0]))
+        .header(rocket::http::ContentType::Form)
+        .body(format!(
+            "csrf={csrf}&reason=devuelto+al+remitente&back=/queues"
+        ))
+        .dispatch();
+    assert_eq!(resp.status(), Status::SeeOther);
+    assert!(resp
+        .headers()
+        .get_one("Location")
+        .unwrap()
+        .starts_with("/queues?reissued=PEP-"));
+    let page = client.get("/queues").dispatch().into_string().unwrap();
+    assert!(
+        page.contains("Por reexpedir (1)"),
+        "the voided PEP leaves the queue"
+    );
+}

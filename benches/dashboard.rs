@@ -96,7 +96,7 @@ fn setup(dir: &std::path::Path, n: usize) -> (Arc<Db>, ops::keys::Secrets) {
         check_in_some(&db, &secrets.code_key, &path)
     });
     println!("  {received} envelopes received");
-    ops::users::add_user(&db, "bench", Role::Viewer, PASSWORD, &Actor::system(), now).unwrap();
+    ops::users::add_user(&db, "bench", Role::Admin, PASSWORD, &Actor::system(), now).unwrap();
     (Arc::new(db), secrets)
 }
 
@@ -178,6 +178,17 @@ fn main() {
         get("/dashboard/entidades.csv");
     });
     println!("GET /dashboard/entidades.csv               p50 {c50:>7.2} ms, p95 {c95:>7.2} ms");
+    for (what, q) in [
+        ("search by name", "/search?q=garcia+lopez"),
+        ("search by PEP id", "/search?q=PEP-1234567-1"),
+        ("PEP page", "/peps/PEP-1234567-1"),
+    ] {
+        let size = get(q);
+        let (s50, s95) = percentiles(requests.min(50), || {
+            get(q);
+        });
+        println!("GET {q:<37} p50 {s50:>7.2} ms, p95 {s95:>7.2} ms ({what}, {size} bytes)");
+    }
     let (g50, _) = percentiles(5, || {
         db.read(|c| stage::stage_counts_by_scan(c).map(|_| ()))
             .map_err(|e: StorageError| e)

@@ -23,3 +23,6 @@ CREATE TRIGGER electors_names_delete AFTER DELETE ON electors
 BEGIN
     DELETE FROM elector_names WHERE rowid = OLD.id;
 END;
+
+-- The PEP page reads the audit records about one PEP (subject 'pep:PEP-…').
+CREATE INDEX audit_log_subject ON audit_log (subject, seq);

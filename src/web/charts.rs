@@ -225,20 +225,7 @@ pub fn day_chart(days: &[DayCount], e: &Election) -> Option<DayChart> {
             label: max * k / 4,
         })
         .collect();
-    // The cutoff falls inside its day's band, or between two listed days.
-    let local = e.receipt_cutoff.with_timezone(&e.timezone);
-    let day = local.date_naive();
-    let offset = match days.iter().position(|d| d.day >= day) {
-        Some(i) if days[i].day == day => {
-            Some(i as f64 + (local.hour() as f64 + local.minute() as f64 / 60.0) / 24.0)
-        }
-        Some(i) if i > 0 => Some(i as f64),
-        _ => None,
-    };
-    let cutoff = offset.map(|o| CutoffMark {
-        x: r1(left + o * band),
-        label: format!("Corte {} {}", dm(day), local.format("%H:%M")),
-    });
+    let cutoff = cutoff_mark(days, e, left, band);
     Some(DayChart {
         width: WIDTH,
         height: 250.0,
@@ -252,9 +239,51 @@ pub fn day_chart(days: &[DayCount], e: &Election) -> Option<DayChart> {
     })
 }
 
+/// Where the receipt cutoff falls: inside its day's band, or between two listed days.
+fn cutoff_mark(days: &[DayCount], e: &Election, left: f64, band: f64) -> Option<CutoffMark> {
+    let local = e.receipt_cutoff.with_timezone(&e.timezone);
+    let day = local.date_naive();
+    let offset = match days.iter().position(|d| d.day >= day) {
+        Some(i) if days[i].day == day => {
+            i as f64 + (local.hour() as f64 + local.minute() as f64 / 60.0) / 24.0
+        }
+        Some(i) if i > 0 => i as f64,
+        _ => return None,
+    };
+    Some(CutoffMark {
+        x: r1(left + offset * band),
+        label: format!("Corte {} {}", dm(day), local.format("%H:%M")),
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::nice;
+    use super::*;
+
+    #[test]
+    fn the_cutoff_is_marked_at_its_hour_inside_its_day() {
+        let e = Election::from_toml(
+            r#"name = "PEL 2021-2022"
+election_day = "2022-06-05"
+polls_open = "08:00"
+timezone = "America/Mexico_City"
+max_electors_per_mec = 750
+entities = ["01"]
+"#,
+        )
+        .unwrap();
+        let day = |d: u32| DayCount {
+            day: NaiveDate::from_ymd_opt(2022, 6, d).unwrap(),
+            accepted: 3,
+            late: 0,
+        };
+        let chart = day_chart(&[day(3), day(4), day(5)], &e).unwrap();
+        let band = (chart.right - chart.left) / 3.0;
+        let mark = chart.cutoff.expect("the cutoff, 4 June 08:00, is in range");
+        assert!((mark.x - (chart.left + band * (1.0 + 8.0 / 24.0))).abs() < 0.1);
+        assert_eq!(mark.label, "Corte 04/06 08:00");
+        assert!(day_chart(&[day(5)], &e).unwrap().cutoff.is_none());
+    }
 
     #[test]
     fn the_axis_top_is_a_round_number_at_or_above_the_tallest_bar() {

@@ -67,3 +67,20 @@ pub fn courier_csv(peps: &[PepLine]) -> Vec<u8> {
     }
     w.into_inner().expect("CSV into memory")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::courier_csv;
+    use crate::documents::tests::pep;
+
+    #[test]
+    fn an_international_phone_keeps_its_plus_but_a_formula_in_the_phone_field_does_not() {
+        let mut p = pep(1);
+        p.phone = Some("+52 (55) 1234-5678".to_string());
+        let csv = String::from_utf8(courier_csv(&[p.clone()])).unwrap();
+        assert!(csv.contains(",+52 (55) 1234-5678,"), "{csv}");
+        p.phone = Some("+1+cmd|' /C calc'!A0".to_string());
+        let csv = String::from_utf8(courier_csv(&[p])).unwrap();
+        assert!(csv.contains(",'+1+cmd"), "{csv}");
+    }
+}

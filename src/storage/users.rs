@@ -104,12 +104,12 @@ pub fn token_exists(conn: &Connection, name: &str) -> Result<bool> {
 
 /// The name and role of a live (not revoked) token, by hash.
 pub fn token_by_hash(conn: &Connection, token_hash: &str) -> Result<Option<(String, Role)>> {
+    // Every API request asks this: keep the statement prepared.
     let row: Option<(String, String)> = conn
-        .query_row(
+        .prepare_cached(
             "SELECT name, role FROM tokens WHERE token_hash = ?1 AND revoked_at IS NULL",
-            [token_hash],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        )?
+        .query_row([token_hash], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     row.map(|(n, r)| Ok((n, role(r)?))).transpose()
 }

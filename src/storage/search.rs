@@ -43,19 +43,7 @@ type RawHit = (
 
 fn hits(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Vec<Hit>> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(args, |r| -> rusqlite::Result<RawHit> {
-        Ok((
-            r.get(0)?,
-            r.get(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get(5)?,
-            r.get(6)?,
-            r.get(7)?,
-            r.get(8)?,
-        ))
-    })?;
+    let rows = stmt.query_map(args, |r| -> rusqlite::Result<RawHit> { r.try_into() })?;
     rows.map(|r| {
         let (pep_id, generation, stage, voided, entity, country, name, elector_key, city) = r?;
         Ok(Hit {

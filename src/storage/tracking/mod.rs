@@ -93,24 +93,7 @@ type RawDue = (
 );
 
 pub(super) fn raw_due(r: &Row) -> rusqlite::Result<RawDue> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-        r.get(9)?,
-        r.get(10)?,
-        r.get(11)?,
-        r.get(12)?,
-        r.get(13)?,
-        r.get(14)?,
-        r.get(15)?,
-    ))
+    r.try_into()
 }
 
 pub(super) fn to_due(raw: RawDue) -> Result<DueLeg> {

@@ -65,11 +65,7 @@ pub fn change_cutoff(
     })
 }
 
-/// The cutoff changes so far, newest first (from the audit trail).
+/// The changes to the election settings, cutoff included, newest first (from the audit trail).
 pub fn cutoff_history(db: &Db) -> Result<Vec<crate::domain::audit::AuditRecord>> {
-    let all = db.read(|c| audit::for_subject(c, "election", 100))?;
-    Ok(all
-        .into_iter()
-        .filter(|r| r.action == "election.cutoff" || r.action.starts_with("election."))
-        .collect())
+    Ok(db.read(|c| audit::for_subject(c, "election", 100))?)
 }

@@ -50,7 +50,6 @@ pub fn import_lnere(
     let mut hashing = Hashing {
         inner: input,
         sha: Sha256::new(),
-        bytes: 0,
     };
     db.write(|tx| {
         let elec = election::load(tx)?.ok_or(OpsError::NoElection)?;
@@ -205,14 +204,12 @@ fn read_rows<R: Read>(
 struct Hashing<R> {
     inner: R,
     sha: Sha256,
-    bytes: u64,
 }
 
 impl<R: Read> Read for Hashing<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.sha.update(&buf[..n]);
-        self.bytes += n as u64;
         Ok(n)
     }
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Actor, OpsError, Result};
 use crate::domain::pep::PepId;
-use crate::storage::{audit, peps, Db};
+use crate::storage::{audit, peps, reception, Db};
 
 /// Voids `pep_id` (its code is rejected as `voided` from now on) and returns the new PEP id.
 pub fn reissue(
@@ -29,7 +29,7 @@ pub fn reissue(
                 "{id} ya fue anulado por una reposición"
             )));
         }
-        if checked_in(tx, old.id)? {
+        if reception::accepted(tx, old.id)? {
             return Err(OpsError::Conflict(format!(
                 "el sobre de {id} ya se recibió: no se repone un PEP cuyo voto llegó"
             )));
@@ -50,27 +50,4 @@ pub fn reissue(
         )?;
         Ok(new.pep_id)
     })
-}
-
-/// Whether an envelope of this PEP was accepted (the checkins table arrives with reception).
-fn checked_in(tx: &rusqlite::Transaction, pep: i64) -> Result<bool> {
-    let has_table: bool = tx
-        .query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'checkins'",
-            [],
-            |r| r.get::<_, i64>(0),
-        )
-        .map_err(crate::storage::StorageError::from)?
-        > 0;
-    if !has_table {
-        return Ok(false);
-    }
-    let n: i64 = tx
-        .query_row(
-            "SELECT count(*) FROM checkins WHERE pep = ?1 AND outcome = 'accepted'",
-            [pep],
-            |r| r.get(0),
-        )
-        .map_err(crate::storage::StorageError::from)?;
-    Ok(n > 0)
 }

@@ -37,6 +37,15 @@ pub fn assign_mecs(tx: &Transaction, max: u32) -> Result<()> {
     Ok(())
 }
 
+/// Whether an envelope of this PEP (row id) was accepted.
+pub fn accepted(conn: &Connection, pep: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM checkins WHERE pep = ?1 AND outcome = 'accepted'")?
+        .query_row([pep], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 pub fn any_checkin(conn: &Connection) -> Result<bool> {
     Ok(conn
         .query_row("SELECT 1 FROM checkins LIMIT 1", [], |_| Ok(()))

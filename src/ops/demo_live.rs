@@ -17,7 +17,7 @@ use crate::carriers::sim::Sim;
 use crate::documents::LabelLayout;
 use crate::domain::code::{CodeId, EnvelopeCode};
 use crate::domain::tracking::{synthetic_tracking, Carrier};
-use crate::storage::Db;
+use crate::storage::{peps, reception, Db};
 
 /// Creates one batch per entity, writes its documents under `docs_dir`, and assigns guías
 /// (FedEx for most, as in 2024; some UPS and DHL) through the same import as operators use.
@@ -35,17 +35,7 @@ pub fn seed_shipping(db: &Db, key: &[u8; 32], docs_dir: &Path, now: DateTime<Utc
         let dir = docs_dir.join(format!("lote-{id}"));
         super::documents::write(db, key, id, &dir, LabelLayout::LetterSheet, &actor, now)?;
     }
-    let peps = db.read(|c| -> Result<Vec<String>> {
-        let mut stmt = c
-            .prepare("SELECT pep_id FROM peps WHERE voided_at IS NULL ORDER BY id")
-            .map_err(crate::storage::StorageError::from)?;
-        let rows = stmt
-            .query_map([], |r| r.get(0))
-            .map_err(crate::storage::StorageError::from)?;
-        Ok(rows
-            .collect::<rusqlite::Result<_>>()
-            .map_err(crate::storage::StorageError::from)?)
-    })?;
+    let peps = db.read(peps::active_pep_ids)?;
     let mut csv = String::from("pep_id,carrier,outbound_tracking,return_tracking\n");
     for (i, pep) in peps.iter().enumerate() {
         let carrier = match i % 25 {
@@ -75,27 +65,6 @@ pub fn seed_shipping(db: &Db, key: &[u8; 32], docs_dir: &Path, now: DateTime<Utc
     Ok(())
 }
 
-/// Envelopes whose return leg the carrier reports delivered and that nobody scanned yet.
-fn delivered_back(db: &Db, limit: i64) -> Result<Vec<u64>> {
-    db.read(|c| -> Result<Vec<u64>> {
-        let mut stmt = c
-            .prepare(
-                "SELECT p.code_id FROM legs l JOIN peps p ON p.id = l.pep
-                 WHERE l.direction = 'return' AND l.status = 'delivered' AND p.voided_at IS NULL
-                   AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.pep = p.id)
-                 LIMIT ?1",
-            )
-            .map_err(crate::storage::StorageError::from)?;
-        let rows = stmt
-            .query_map([limit], |r| r.get::<_, i64>(0))
-            .map_err(crate::storage::StorageError::from)?;
-        Ok(rows
-            .map(|r| r.map(|v| v as u64))
-            .collect::<rusqlite::Result<_>>()
-            .map_err(crate::storage::StorageError::from)?)
-    })
-}
-
 /// One turn of the demo: a polling pass on the simulator's clock, then the reception desk
 /// scans what arrived.
 pub async fn tick(
@@ -114,7 +83,7 @@ pub async fn tick(
     .await?;
     let who = Station::new("recepcion-demo", "system")?;
     let mut scanned = 0;
-    for code_id in delivered_back(db, 40)? {
+    for code_id in db.read(|c| reception::returned_unscanned(c, 40))? {
         let Some(id) = CodeId::new(code_id) else {
             continue;
         };

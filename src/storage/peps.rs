@@ -269,3 +269,10 @@ pub fn unbatched_counts(conn: &Connection) -> Result<Vec<super::electors::CountR
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// The public ids of every PEP in force, in creation order.
+pub fn active_pep_ids(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT pep_id FROM peps WHERE voided_at IS NULL ORDER BY id")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -46,6 +46,20 @@ pub fn accepted(conn: &Connection, pep: i64) -> Result<bool> {
         .is_some())
 }
 
+/// Code ids of envelopes the carrier delivered back that nobody has scanned yet.
+pub fn returned_unscanned(conn: &Connection, limit: i64) -> Result<Vec<u64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.code_id FROM legs l JOIN peps p ON p.id = l.pep
+         WHERE l.direction = 'return' AND l.status = 'delivered' AND p.voided_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.pep = p.id)
+         LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit], |r| r.get::<_, i64>(0))?;
+    Ok(rows
+        .map(|r| r.map(|v| v as u64))
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn any_checkin(conn: &Connection) -> Result<bool> {
     Ok(conn
         .query_row("SELECT 1 FROM checkins LIMIT 1", [], |_| Ok(()))

@@ -12,6 +12,7 @@ pub mod pep_view;
 pub mod peps;
 pub mod queues;
 pub mod reception;
+pub mod schema;
 pub mod search;
 pub mod stage;
 pub mod tallies;
@@ -22,7 +23,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, Transaction};
-use rusqlite_migration::{Migrations, M};
 
 /// Errors of the storage layer.
 #[derive(Debug, thiserror::Error)]
@@ -42,14 +42,6 @@ pub enum StorageError {
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 
-const MIGRATIONS: &[&str] = &[
-    include_str!("../../db/migrations/0001_foundation.sql"),
-    include_str!("../../db/migrations/0002_peps.sql"),
-    include_str!("../../db/migrations/0003_reception.sql"),
-    include_str!("../../db/migrations/0004_tracking.sql"),
-    include_str!("../../db/migrations/0005_stage.sql"),
-    include_str!("../../db/migrations/0006_search.sql"),
-];
 const READERS: usize = 4;
 
 /// The database of one electoral process.
@@ -75,8 +67,7 @@ impl Db {
             })?;
         }
         let mut writer = connect(path)?;
-        let migrations = Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect());
-        migrations.to_latest(&mut writer)?;
+        schema::migrations().to_latest(&mut writer)?;
         Ok(Db {
             path: path.to_path_buf(),
             writer: Mutex::new(writer),

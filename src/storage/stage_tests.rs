@@ -1,19 +1,11 @@
 //! The migration's backfill agrees with the domain rule, and the counts follow the PEPs.
 
 use rusqlite::{params, Connection};
-use rusqlite_migration::{Migrations, M};
 
 use super::*;
 use crate::domain::tracking::LegStatus;
 
-fn migrations() -> Migrations<'static> {
-    Migrations::new(
-        super::super::MIGRATIONS
-            .iter()
-            .map(|sql| M::up(sql))
-            .collect(),
-    )
-}
+use crate::storage::schema::migrations;
 
 const LEG_CHOICES: [Option<LegStatus>; 8] = [
     None,

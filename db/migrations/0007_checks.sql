@@ -1,0 +1,11 @@
+-- CHECK constraints written as `col IN ('a', 'b', 'c', ...)` become `col = 'a' OR col = 'b' OR ...`.
+--
+-- SQLite builds a temporary b-tree of an IN-list of three or more values each time it checks
+-- the constraint, that is on every row written: peps.stage (every stage change), scans.outcome
+-- (every scan), legs.status and tracking events (every carrier update). The rewritten
+-- constraints accept and refuse exactly the same values.
+--
+-- The change is made by code (`storage::schema::rewrite_in_list_checks`): it edits the text of
+-- the constraints in sqlite_schema, the procedure SQLite documents for changing constraints
+-- without rebuilding a table, and re-reads the schema before the transaction commits.
+SELECT 1;

@@ -42,24 +42,23 @@ pub fn save(tx: &Transaction, e: &Election, now: DateTime<Utc>) -> Result<()> {
 /// The election, or `None` before `init`.
 pub fn load(conn: &Connection) -> Result<Option<Election>> {
     let row = conn
-        .query_row(
+        .prepare_cached(
             "SELECT name, election_day, polls_open, timezone, receipt_cutoff,
                     max_electors_per_mec, entities, return_address
              FROM election WHERE id = 1",
-            [],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, u32>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, Option<String>>(7)?,
-                ))
-            },
-        )
+        )?
+        .query_row([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, u32>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, Option<String>>(7)?,
+            ))
+        })
         .optional()?;
     let Some((name, day, open, tz, cutoff, max, entities, ret)) = row else {
         return Ok(None);

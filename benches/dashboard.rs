@@ -16,11 +16,11 @@ use chrono::Utc;
 use pep_tracker::domain::code::{CodeId, EnvelopeCode};
 use pep_tracker::domain::role::Role;
 use pep_tracker::ops::batches::{self, NewBatch};
-use pep_tracker::ops::checkin::{check_in_tx, Station};
+use pep_tracker::ops::checkin::{check_in_all, Station};
 use pep_tracker::ops::demo_data::{write_demo_csv, DemoSpec};
 use pep_tracker::ops::import::{import_lnere, Observer};
-use pep_tracker::ops::{self, Actor, OpsError};
-use pep_tracker::storage::{election, stage, Db, StorageError};
+use pep_tracker::ops::{self, Actor};
+use pep_tracker::storage::{stage, Db, StorageError};
 use rocket::http::{ContentType, Status};
 use rocket::local::blocking::Client;
 
@@ -111,15 +111,12 @@ fn check_in_some(db: &Db, key: &[u8; 32], path: &std::path::Path) -> usize {
         .collect();
     let who = Station::new("bench", "user:bench").unwrap();
     let n = ids.len();
-    db.write(|tx| -> Result<(), OpsError> {
-        let e = election::load(tx)?.unwrap();
-        for id in ids {
-            let code = EnvelopeCode::issue(key, CodeId::new(id as u64).unwrap());
-            check_in_tx(tx, key, code.as_str(), &who, &e, Utc::now())?;
-        }
-        Ok(())
-    })
-    .unwrap();
+    let codes: Vec<EnvelopeCode> = ids
+        .into_iter()
+        .map(|id| EnvelopeCode::issue(key, CodeId::new(id as u64).unwrap()))
+        .collect();
+    let inputs: Vec<&str> = codes.iter().map(EnvelopeCode::as_str).collect();
+    check_in_all(db, key, &inputs, &who, Utc::now).unwrap();
     n
 }
 

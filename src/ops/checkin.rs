@@ -6,10 +6,10 @@ use rusqlite::Transaction;
 use serde::Serialize;
 
 use super::{OpsError, Result};
-use crate::domain::checkin::{self, Outcome, PepFacts};
-use crate::domain::code;
+use crate::domain::checkin::{self, Outcome, PepFacts, Verdict};
+use crate::domain::code::{self, CodeId};
 use crate::domain::election::Election;
-use crate::storage::reception::{self, ScanContext};
+use crate::storage::reception::{self, ScanContext, ScanTarget};
 use crate::storage::{audit, election, Db};
 
 /// Who scans and where.
@@ -59,26 +59,53 @@ pub struct CheckinResult {
     pub station: String,
 }
 
-/// Decides and records one scan inside `tx`. Only database errors are errors.
-pub fn check_in_tx(
+/// A scan read and its signature checked: pure work, done on the caller's thread before the
+/// scan queues for the writer.
+#[derive(Debug, Clone)]
+pub struct Scan {
+    input: String,
+    code: std::result::Result<CodeId, Verdict>,
+}
+
+impl Scan {
+    /// Reads a scanned or typed code and checks its check character and signature.
+    pub fn read(key: &[u8; 32], input: &str) -> Scan {
+        let parsed = code::parse(input.trim())
+            .or_else(|_| code::parse_manual(input))
+            .and_then(|c| c.verify(key));
+        Scan {
+            input: input.to_string(),
+            code: checkin::check_code(parsed),
+        }
+    }
+}
+
+/// What the database recorded for one scan; [`Recorded::answer`] words it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    verdict: Verdict,
+    target: Option<ScanTarget>,
+    sequence: Option<i64>,
+    at: DateTime<Utc>,
+}
+
+/// Decides and records one scan inside `tx`, its audit record on `chain`. Only database
+/// errors are errors.
+pub fn record_tx(
     tx: &Transaction,
-    key: &[u8; 32],
-    input: &str,
+    chain: &mut audit::Chain,
+    scan: &Scan,
     who: &Station,
-    election: &Election,
+    cutoff: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> Result<CheckinResult> {
-    let cutoff = election.receipt_cutoff;
+) -> Result<Recorded> {
     let ctx = ScanContext {
         station: &who.station,
         operator: &who.operator,
         now,
     };
-    let parsed = code::parse(input.trim())
-        .or_else(|_| code::parse_manual(input))
-        .and_then(|c| c.verify(key));
-    let (verdict, target) = match checkin::check_code(parsed) {
-        Err(v) => (v, None),
+    let (verdict, target) = match &scan.code {
+        Err(v) => (v.clone(), None),
         Ok(id) => {
             let target = reception::scan_target(tx, id.get())?;
             let facts = target.as_ref().map(|t| PepFacts {
@@ -103,7 +130,7 @@ pub fn check_in_tx(
     reception::insert_scan(
         tx,
         &ctx,
-        input,
+        &scan.input,
         verdict.outcome,
         target.as_ref().map(|t| t.pep),
     )?;
@@ -111,8 +138,7 @@ pub fn check_in_tx(
         .as_ref()
         .map_or("scan".to_string(), |t| format!("pep:{}", t.pep_id));
     let detail = format!("estación {}; {}", who.station, verdict.reason);
-    audit::append(
-        tx,
+    chain.append(
         &audit::AuditEntry {
             actor: &who.operator,
             action: &format!("checkin.{}", verdict.outcome.as_str()),
@@ -126,29 +152,59 @@ pub fn check_in_tx(
         },
         now,
     )?;
-    let accepted = verdict.outcome == Outcome::Accepted;
-    Ok(CheckinResult {
-        outcome: verdict.outcome,
-        label: verdict.outcome.label_es(),
-        reason: verdict.reason,
-        pep_id: target.as_ref().map(|t| t.pep_id.clone()),
-        entity: target.as_ref().map(|t| t.entity.clone()),
-        mec: if accepted {
-            target.as_ref().and_then(|t| t.mec)
-        } else {
-            None
-        },
+    Ok(Recorded {
+        verdict,
+        target,
         sequence,
-        received_at: crate::storage::ts(now),
-        received_local: election.local(now),
-        station: who.station.clone(),
+        at: now,
     })
+}
+
+impl Recorded {
+    /// The answer to the station, with times in UTC and in the election's zone.
+    pub fn answer(self, election: &Election, who: &Station) -> CheckinResult {
+        let accepted = self.verdict.outcome == Outcome::Accepted;
+        let t = self.target;
+        CheckinResult {
+            outcome: self.verdict.outcome,
+            label: self.verdict.outcome.label_es(),
+            reason: self.verdict.reason,
+            mec: t.as_ref().and_then(|t| t.mec).filter(|_| accepted),
+            pep_id: t.as_ref().map(|t| t.pep_id.clone()),
+            entity: t.map(|t| t.entity),
+            sequence: self.sequence,
+            received_at: crate::storage::ts(self.at),
+            received_local: election.local(self.at),
+            station: who.station.clone(),
+        }
+    }
 }
 
 /// One check-in in its own transaction (the CLI's door, and the naive baseline).
 pub fn check_in(db: &Db, key: &[u8; 32], input: &str, who: &Station) -> Result<CheckinResult> {
-    db.write(|tx| {
+    let mut answers = check_in_all(db, key, &[input], who, Utc::now)?;
+    Ok(answers.remove(0))
+}
+
+/// Scans in one transaction, each at the time `clock` gives inside it (tests and benchmarks
+/// fill databases with it; [`check_in`] is the one-scan case on the real clock).
+pub fn check_in_all(
+    db: &Db,
+    key: &[u8; 32],
+    inputs: &[&str],
+    who: &Station,
+    clock: impl Fn() -> DateTime<Utc>,
+) -> Result<Vec<CheckinResult>> {
+    let scans: Vec<Scan> = inputs.iter().map(|i| Scan::read(key, i)).collect();
+    let (recorded, e) = db.write(|tx| {
         let e = election::load(tx)?.ok_or(OpsError::NoElection)?;
-        check_in_tx(tx, key, input, who, &e, Utc::now())
-    })
+        let r = audit::with_chain(tx, |chain| {
+            scans
+                .iter()
+                .map(|scan| record_tx(tx, chain, scan, who, e.receipt_cutoff, clock()))
+                .collect::<Result<Vec<_>>>()
+        })?;
+        Ok::<_, OpsError>((r, e))
+    })?;
+    Ok(recorded.into_iter().map(|r| r.answer(&e, who)).collect())
 }

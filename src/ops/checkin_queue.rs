@@ -9,17 +9,18 @@ use std::sync::Arc;
 use chrono::Utc;
 use tokio::sync::oneshot;
 
-use super::checkin::{check_in_tx, CheckinResult, Station};
+use super::checkin::{record_tx, CheckinResult, Recorded, Scan, Station};
 use super::{OpsError, Result};
-use crate::storage::{election, Db};
+use crate::domain::election::Election;
+use crate::storage::{audit, election, Db};
 
 /// Most check-ins sharing one commit.
 const MAX_GROUP: usize = 256;
 
 struct Job {
-    input: String,
+    scan: Scan,
     who: Station,
-    reply: oneshot::Sender<Result<CheckinResult>>,
+    reply: oneshot::Sender<Result<(Recorded, Arc<Election>)>>,
 }
 
 /// The handle web handlers submit check-ins to. Dropping every handle stops the thread.
@@ -30,28 +31,35 @@ pub struct CheckinQueue {
 
 impl CheckinQueue {
     /// Starts the writer thread over `db` with the code-signing key.
-    pub fn start(db: Arc<Db>, key: [u8; 32]) -> CheckinQueue {
+    pub fn start(db: Arc<Db>) -> CheckinQueue {
         let (jobs, rx) = mpsc::channel();
         std::thread::Builder::new()
             .name("checkin-writer".into())
-            .spawn(move || writer(db, key, rx))
+            .spawn(move || writer(db, rx))
             .expect("spawn check-in writer");
         CheckinQueue { jobs }
     }
 
-    /// Queues one scan and waits for its durable verdict.
-    pub async fn submit(&self, input: String, who: Station) -> Result<CheckinResult> {
+    /// Reads the code here, queues the scan and waits for its durable verdict. Only the
+    /// database work happens on the writer thread.
+    pub async fn submit(&self, key: &[u8; 32], input: &str, who: Station) -> Result<CheckinResult> {
+        let scan = Scan::read(key, input);
         let (reply, answer) = oneshot::channel();
         self.jobs
-            .send(Job { input, who, reply })
+            .send(Job {
+                scan,
+                who: who.clone(),
+                reply,
+            })
             .map_err(|_| OpsError::Unavailable("la recepción se está cerrando".into()))?;
-        answer
+        let (recorded, election) = answer
             .await
-            .map_err(|_| OpsError::Unavailable("la recepción se detuvo".into()))?
+            .map_err(|_| OpsError::Unavailable("la recepción se detuvo".into()))??;
+        Ok(recorded.answer(&election, &who))
     }
 }
 
-fn writer(db: Arc<Db>, key: [u8; 32], rx: Receiver<Job>) {
+fn writer(db: Arc<Db>, rx: Receiver<Job>) {
     while let Ok(first) = rx.recv() {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -62,15 +70,18 @@ fn writer(db: Arc<Db>, key: [u8; 32], rx: Receiver<Job>) {
         }
         let outcome = db.write(|tx| {
             let e = election::load(tx)?.ok_or(OpsError::NoElection)?;
-            group
-                .iter()
-                .map(|j| check_in_tx(tx, &key, &j.input, &j.who, &e, Utc::now()))
-                .collect::<Result<Vec<_>>>()
+            let recorded = audit::with_chain(tx, |chain| {
+                group
+                    .iter()
+                    .map(|j| record_tx(tx, chain, &j.scan, &j.who, e.receipt_cutoff, Utc::now()))
+                    .collect::<Result<Vec<_>>>()
+            })?;
+            Ok::<_, OpsError>((recorded, Arc::new(e)))
         });
         match outcome {
-            Ok(results) => {
+            Ok((results, e)) => {
                 for (job, r) in group.into_iter().zip(results) {
-                    let _ = job.reply.send(Ok(r));
+                    let _ = job.reply.send(Ok((r, e.clone())));
                 }
             }
             Err(e) => {

@@ -78,7 +78,7 @@ pub fn build_with(
     if std::env::var_os("ROCKET_IP_HEADER").is_none() {
         figment = figment.merge(("ip_header", false));
     }
-    let checkins = CheckinQueue::start(db.clone(), secrets.code_key);
+    let checkins = CheckinQueue::start(db.clone());
     rocket::custom(figment)
         .manage(App {
             db,

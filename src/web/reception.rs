@@ -36,7 +36,7 @@ pub fn routes() -> Vec<Route> {
 /// The one door to the check-in rule for web callers: group commit or one commit each.
 async fn submit(app: &App, code: &str, who: Station) -> Result<CheckinResult, OpsError> {
     if app.group_commit {
-        return app.checkins.submit(code.to_string(), who).await;
+        return app.checkins.submit(&app.code_key, code, who).await;
     }
     let (db, key, code) = (app.db.clone(), app.code_key, code.to_string());
     rocket::tokio::task::spawn_blocking(move || check_in(&db, &key, &code, &who))

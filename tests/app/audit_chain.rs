@@ -92,3 +92,29 @@ fn a_rehashed_forgery_without_the_head_is_detected() {
         .unwrap();
     assert!(!verify(&app).0);
 }
+
+/// The number of records `audit verify` found intact.
+fn intact_records(app: &TestApp) -> usize {
+    let (ok, text) = verify(app);
+    assert!(ok, "{text}");
+    let n = text.split("ok ").nth(1).and_then(|t| t.split_whitespace().next());
+    n.and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{text}"))
+}
+
+#[test]
+fn scans_recorded_together_in_one_transaction_chain_one_record_each() {
+    use pep_tracker::ops::checkin::{check_in_all, Station};
+    let app = TestApp::upcoming();
+    app.import_demo(20, 3);
+    let before = intact_records(&app);
+    let codes: Vec<String> = app.pep_ids(5).iter().map(|p| app.code_of(p)).collect();
+    let mut inputs: Vec<&str> = codes.iter().map(String::as_str).collect();
+    inputs.extend([codes[0].as_str(), "basura", codes[1].as_str()]);
+    let who = Station::new("mesa-1", "user:ana").unwrap();
+    let key = app.secrets().code_key;
+    let answers = check_in_all(&app.db, &key, &inputs, &who, chrono::Utc::now).unwrap();
+    let outcomes: Vec<&str> = answers.iter().map(|a| a.outcome.as_str()).collect();
+    assert_eq!(outcomes[..5], ["accepted"; 5]);
+    assert_eq!(outcomes[5..], ["duplicate", "invalid", "duplicate"]);
+    assert_eq!(intact_records(&app), before + inputs.len());
+}

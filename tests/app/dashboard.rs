@@ -6,8 +6,8 @@ use chrono::{DateTime, Duration, Utc};
 use pep_tracker::domain::role::Role;
 use pep_tracker::domain::stage::Stage;
 use pep_tracker::domain::tracking::{apply, LegStatus, TrackingEvent};
-use pep_tracker::ops::checkin::{check_in_tx, Station};
-use pep_tracker::ops::{self, Actor, OpsError};
+use pep_tracker::ops::checkin::{check_in_all, Station};
+use pep_tracker::ops::{self, Actor};
 use pep_tracker::storage::{election, stage, tracking, StorageError};
 use rocket::http::{ContentType, Status};
 
@@ -50,12 +50,7 @@ pub fn check_in_at(app: &TestApp, pep: &str, now: DateTime<Utc>) -> String {
     let code = app.code_of(pep);
     let key = app.secrets().code_key;
     let who = Station::new("mesa-1", "user:ana").unwrap();
-    app.db
-        .write(|tx| -> Result<_, OpsError> {
-            let e = election::load(tx)?.unwrap();
-            check_in_tx(tx, &key, &code, &who, &e, now)
-        })
-        .unwrap()
+    check_in_all(&app.db, &key, &[&code], &who, || now).unwrap()[0]
         .outcome
         .as_str()
         .to_string()

@@ -117,8 +117,10 @@ impl Mode {
     }
 }
 
-/// One round: a fresh server over `s`'s database, CLIENTS stations posting `codes`.
-async fn round(s: &Setup, group_commit: bool, codes: &[String]) -> Round {
+/// One round: a fresh server over `s`'s database, run as `serve` runs it (its own Rocket
+/// runtime, as many workers as cores), and CLIENTS stations posting `codes` from a load
+/// generator on one thread of its own.
+fn round(s: &Setup, group_commit: bool, codes: &[String]) -> Round {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -126,12 +128,28 @@ async fn round(s: &Setup, group_commit: bool, codes: &[String]) -> Round {
         .port();
     let figment = rocket::Config::figment()
         .merge(("port", port))
-        .merge(("log_level", "off"))
-        .merge(("workers", 2));
+        .merge(("log_level", "off"));
     let rocket = pep_tracker::web::build_with(s.db.clone(), &s.secrets, figment, group_commit);
-    let ignited = rocket.ignite().await.unwrap();
-    let shutdown = ignited.shutdown();
-    let server = tokio::spawn(ignited.launch());
+    let (ready, shutdown) = std::sync::mpsc::channel();
+    let server = std::thread::spawn(move || {
+        rocket::execute(async move {
+            let ignited = rocket.ignite().await.unwrap();
+            ready.send(ignited.shutdown()).unwrap();
+            let _ = ignited.launch().await;
+        })
+    });
+    let shutdown = shutdown.recv().unwrap();
+    let load = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let round = load.block_on(post_all(port, &s.token, codes));
+    shutdown.notify();
+    server.join().unwrap();
+    round
+}
+
+async fn post_all(port: u16, token: &str, codes: &[String]) -> Round {
     while tokio::net::TcpStream::connect(("127.0.0.1", port))
         .await
         .is_err()
@@ -142,7 +160,7 @@ async fn round(s: &Setup, group_commit: bool, codes: &[String]) -> Round {
     // connection per client, bodies serialized before the clock starts) so that on a small
     // machine the CPU goes to the server under test rather than to the clients.
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-    let auth = format!("Bearer {}", s.token);
+    let auth = format!("Bearer {token}");
     let t = Instant::now();
     let mut tasks = Vec::new();
     for chunk in codes.chunks(codes.len().div_ceil(CLIENTS)) {
@@ -163,8 +181,6 @@ async fn round(s: &Setup, group_commit: bool, codes: &[String]) -> Round {
         lat.extend(t.await.unwrap());
     }
     let secs = t.elapsed().as_secs_f64();
-    shutdown.notify();
-    let _ = server.await;
     Round { lat, secs }
 }
 
@@ -220,10 +236,6 @@ fn main() {
     let dir = tempfile::tempdir_in(".").unwrap();
     let naive = setup(dir.path(), "naive.sqlite3", n);
     let group = setup(dir.path(), "group.sqlite3", n);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
     // The modes alternate over ROUNDS rounds (N G, G N, N G, …), each on its own slice of
     // envelopes, so that a slow moment of this shared machine or its disk falls on both.
     let (mut a, mut b) = (Mode::default(), Mode::default());
@@ -233,9 +245,9 @@ fn main() {
         let mut rates = [0.0; 2];
         for first_group in [r % 2 == 1, r % 2 == 0] {
             if first_group {
-                rates[1] = b.add(rt.block_on(round(&group, true, &group.codes[range.clone()])));
+                rates[1] = b.add(round(&group, true, &group.codes[range.clone()]));
             } else {
-                rates[0] = a.add(rt.block_on(round(&naive, false, &naive.codes[range.clone()])));
+                rates[0] = a.add(round(&naive, false, &naive.codes[range.clone()]));
             }
         }
         println!(

@@ -97,8 +97,12 @@ fn a_rehashed_forgery_without_the_head_is_detected() {
 fn intact_records(app: &TestApp) -> usize {
     let (ok, text) = verify(app);
     assert!(ok, "{text}");
-    let n = text.split("ok ").nth(1).and_then(|t| t.split_whitespace().next());
-    n.and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{text}"))
+    let n = text
+        .split("ok ")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next());
+    n.and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{text}"))
 }
 
 #[test]

@@ -32,6 +32,11 @@ pub enum TokenCommand {
         #[arg(long)]
         role: Role,
     },
+    /// Revoke a token: requests bearing it are refused from then on
+    Revoke {
+        #[arg(long)]
+        name: String,
+    },
 }
 
 pub fn user(db_path: &Path, c: UserCommand) -> anyhow::Result<ExitCode> {
@@ -59,10 +64,17 @@ pub fn user(db_path: &Path, c: UserCommand) -> anyhow::Result<ExitCode> {
 }
 
 pub fn token(db_path: &Path, c: TokenCommand) -> anyhow::Result<ExitCode> {
-    let TokenCommand::Create { name, role } = c;
     let db = super::open_existing(db_path)?;
-    let token = users::create_token(&db, &name, role, &Actor::cli(), Utc::now())?;
-    println!("{token}");
-    eprintln!("token {name} ({role}) creado: guárdelo ahora, no se vuelve a mostrar");
+    match c {
+        TokenCommand::Create { name, role } => {
+            let token = users::create_token(&db, &name, role, &Actor::cli(), Utc::now())?;
+            println!("{token}");
+            eprintln!("token {name} ({role}) creado: guárdelo ahora, no se vuelve a mostrar");
+        }
+        TokenCommand::Revoke { name } => {
+            users::revoke_token(&db, &name, &Actor::cli(), Utc::now())?;
+            eprintln!("token {name} revocado");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -149,6 +149,29 @@ pub fn create_token(
     Ok(token)
 }
 
+/// Revokes the live token of that name: from the next request on it authenticates nothing.
+pub fn revoke_token(db: &Db, name: &str, actor: &Actor, now: DateTime<Utc>) -> Result<()> {
+    db.write(|tx| {
+        if !users::revoke_token(tx, name, now)? {
+            return Err(OpsError::NotFound(format!(
+                "name: no hay un token vigente «{name}»"
+            )));
+        }
+        audit::append(
+            tx,
+            &audit::AuditEntry {
+                actor: actor.as_str(),
+                action: "token.revoke",
+                subject: &format!("token:{name}"),
+                detail: "revocado",
+                ..Default::default()
+            },
+            now,
+        )?;
+        Ok(())
+    })
+}
+
 /// The principal behind a bearer token, if it is live.
 pub fn authenticate_token(db: &Db, token: &str) -> Result<Option<Principal>> {
     if !token.starts_with("pep_") || token.len() > 100 {

@@ -95,6 +95,15 @@ pub fn insert_token(
     Ok(tx.last_insert_rowid())
 }
 
+/// Marks the live token of that name revoked; false when there is none.
+pub fn revoke_token(tx: &Transaction, name: &str, now: DateTime<Utc>) -> Result<bool> {
+    let n = tx.execute(
+        "UPDATE tokens SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
+        params![name, ts(now)],
+    )?;
+    Ok(n > 0)
+}
+
 pub fn token_exists(conn: &Connection, name: &str) -> Result<bool> {
     Ok(conn
         .query_row("SELECT 1 FROM tokens WHERE name = ?1", [name], |_| Ok(()))

@@ -390,3 +390,43 @@ fn an_api_path_asked_with_another_method_gets_405_with_allow() {
         assert_json_error(resp, Status::NotFound, path);
     }
 }
+
+#[test]
+fn a_revoked_token_is_refused_from_the_next_request_on() {
+    let app = TestApp::new();
+    app.import_demo(5, 2);
+    let pep = app.pep_ids(1).remove(0);
+    let out = app.cli(&["token", "create", "--name", "mesa-3", "--role", "viewer"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let client = app.client();
+    assert_eq!(get_pep(&client, &token, &pep).0, Status::Ok);
+
+    let out = app.cli(&["token", "revoke", "--name", "mesa-3"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let resp = client
+        .get(format!("/api/v1/peps/{pep}"))
+        .header(bearer(&token))
+        .dispatch();
+    assert_json_error(resp, Status::Unauthorized, "revoked token");
+
+    // Nothing live by that name any more, and a name that never existed: a clear refusal.
+    for name in ["mesa-3", "nadie"] {
+        let out = app.cli(&["token", "revoke", "--name", name]);
+        assert!(!out.status.success());
+        assert!(
+            stderr(&out).contains("no hay un token vigente"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let audited: i64 = app
+        .raw_sql()
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'token.revoke' AND subject = 'token:mesa-3'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 1);
+}

@@ -91,7 +91,7 @@ pub struct Recorded {
 
 /// Decides and records one scan inside `tx`, its audit record on `chain`. Only database
 /// errors are errors.
-pub fn record_tx(
+fn record_tx(
     tx: &Transaction,
     chain: &mut audit::Chain,
     scan: &Scan,
@@ -196,15 +196,23 @@ pub fn check_in_all(
     clock: impl Fn() -> DateTime<Utc>,
 ) -> Result<Vec<CheckinResult>> {
     let scans: Vec<Scan> = inputs.iter().map(|i| Scan::read(key, i)).collect();
-    let (recorded, e) = db.write(|tx| {
-        let e = election::load(tx)?.ok_or(OpsError::NoElection)?;
-        let r = audit::with_chain(tx, |chain| {
-            scans
-                .iter()
-                .map(|scan| record_tx(tx, chain, scan, who, e.receipt_cutoff, clock()))
-                .collect::<Result<Vec<_>>>()
-        })?;
-        Ok::<_, OpsError>((r, e))
-    })?;
+    let (recorded, e) = db.write(|tx| record_all(tx, scans.iter().map(|s| (s, who)), clock))?;
     Ok(recorded.into_iter().map(|r| r.answer(&e, who)).collect())
+}
+
+/// Records scans in order inside `tx` against the election's cutoff, each at `clock()`, their
+/// audit records chained together; also returns the election, for wording the answers.
+pub fn record_all<'a>(
+    tx: &Transaction,
+    scans: impl IntoIterator<Item = (&'a Scan, &'a Station)>,
+    clock: impl Fn() -> DateTime<Utc>,
+) -> Result<(Vec<Recorded>, Election)> {
+    let e = election::load(tx)?.ok_or(OpsError::NoElection)?;
+    let recorded = audit::with_chain(tx, |chain| {
+        scans
+            .into_iter()
+            .map(|(scan, who)| record_tx(tx, chain, scan, who, e.receipt_cutoff, clock()))
+            .collect::<Result<Vec<_>>>()
+    })?;
+    Ok((recorded, e))
 }

@@ -9,10 +9,10 @@ use std::sync::Arc;
 use chrono::Utc;
 use tokio::sync::oneshot;
 
-use super::checkin::{record_tx, CheckinResult, Recorded, Scan, Station};
+use super::checkin::{record_all, CheckinResult, Recorded, Scan, Station};
 use super::{OpsError, Result};
 use crate::domain::election::Election;
-use crate::storage::{audit, election, Db};
+use crate::storage::Db;
 
 /// Most check-ins sharing one commit.
 const MAX_GROUP: usize = 256;
@@ -68,18 +68,11 @@ fn writer(db: Arc<Db>, rx: Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let outcome = db.write(|tx| {
-            let e = election::load(tx)?.ok_or(OpsError::NoElection)?;
-            let recorded = audit::with_chain(tx, |chain| {
-                group
-                    .iter()
-                    .map(|j| record_tx(tx, chain, &j.scan, &j.who, e.receipt_cutoff, Utc::now()))
-                    .collect::<Result<Vec<_>>>()
-            })?;
-            Ok::<_, OpsError>((recorded, Arc::new(e)))
-        });
+        let outcome =
+            db.write(|tx| record_all(tx, group.iter().map(|j| (&j.scan, &j.who)), Utc::now));
         match outcome {
             Ok((results, e)) => {
+                let e = Arc::new(e);
                 for (job, r) in group.into_iter().zip(results) {
                     let _ = job.reply.send(Ok((r, e.clone())));
                 }

@@ -12,19 +12,14 @@ use chrono::Utc;
 use pep_tracker::domain::code::{CodeId, EnvelopeCode};
 use pep_tracker::domain::role::Role;
 use pep_tracker::ops::demo_data::{write_demo_csv, DemoSpec};
-use pep_tracker::ops::import::{import_lnere, Observer};
 use pep_tracker::ops::{self, Actor};
 use pep_tracker::storage::Db;
 
+#[path = "support.rs"]
+mod support;
+
 const CLIENTS: usize = 32;
 const ROUNDS: usize = 4;
-const ELECTION: &str = r#"name = "bench"
-election_day = "2030-06-02"
-polls_open = "08:00"
-timezone = "America/Mexico_City"
-max_electors_per_mec = 750
-entities = ["01", "10", "20", "28"]
-"#;
 
 struct Setup {
     db: Arc<Db>,
@@ -35,10 +30,8 @@ struct Setup {
 
 fn setup(dir: &std::path::Path, name: &str, n: usize) -> Setup {
     let path = dir.join(name);
-    let db = Db::open(&path).unwrap();
-    let (secrets, _) = ops::keys::load_or_create(&ops::keys::key_path_for(&path)).unwrap();
+    let (db, secrets) = support::fresh_db(&path);
     let now = Utc::now();
-    ops::election::load(&db, ELECTION, &Actor::system(), now).unwrap();
     let mut csv = Vec::new();
     write_demo_csv(
         &DemoSpec {
@@ -49,11 +42,7 @@ fn setup(dir: &std::path::Path, name: &str, n: usize) -> Setup {
         &mut csv,
     )
     .unwrap();
-    let obs = Observer {
-        progress: &mut |_| {},
-        error: &mut |e| panic!("{e}"),
-    };
-    import_lnere(&db, csv.as_slice(), "bench.csv", &Actor::system(), now, obs).unwrap();
+    support::import(&db, csv.as_slice(), "bench.csv");
     let token =
         ops::users::create_token(&db, "bench", Role::Reception, &Actor::system(), now).unwrap();
     let ids: Vec<i64> = {

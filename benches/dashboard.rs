@@ -18,19 +18,14 @@ use pep_tracker::domain::role::Role;
 use pep_tracker::ops::batches::{self, NewBatch};
 use pep_tracker::ops::checkin::{check_in_all, Station};
 use pep_tracker::ops::demo_data::{write_demo_csv, DemoSpec};
-use pep_tracker::ops::import::{import_lnere, Observer};
 use pep_tracker::ops::{self, Actor};
 use pep_tracker::storage::{stage, Db, StorageError};
 use rocket::http::{ContentType, Status};
 use rocket::local::blocking::Client;
 
-const ELECTION: &str = r#"name = "bench"
-election_day = "2030-06-02"
-polls_open = "08:00"
-timezone = "America/Mexico_City"
-max_electors_per_mec = 750
-entities = ["01", "10", "20", "28"]
-"#;
+#[path = "support.rs"]
+mod support;
+
 const PASSWORD: &str = "correct horse battery";
 const RECEIVED: usize = 20_000;
 
@@ -60,10 +55,8 @@ fn percentiles(n: usize, mut f: impl FnMut()) -> (f64, f64) {
 
 fn setup(dir: &std::path::Path, n: usize) -> (Arc<Db>, ops::keys::Secrets) {
     let path = dir.join("bench.sqlite3");
-    let db = Db::open(&path).unwrap();
-    let (secrets, _) = ops::keys::load_or_create(&ops::keys::key_path_for(&path)).unwrap();
+    let (db, secrets) = support::fresh_db(&path);
     let now = Utc::now();
-    ops::election::load(&db, ELECTION, &Actor::system(), now).unwrap();
     let csv = dir.join("lnere.csv");
     timed(&format!("demo CSV, {n} electors"), || {
         let spec = DemoSpec {
@@ -74,12 +67,7 @@ fn setup(dir: &std::path::Path, n: usize) -> (Arc<Db>, ops::keys::Secrets) {
         write_demo_csv(&spec, BufWriter::new(File::create(&csv).unwrap())).unwrap();
     });
     timed("import (PEPs, stage counts, name index)", || {
-        let obs = Observer {
-            progress: &mut |_| {},
-            error: &mut |e| panic!("{e}"),
-        };
-        let input = BufReader::new(File::open(&csv).unwrap());
-        import_lnere(&db, input, "lnere.csv", &Actor::system(), now, obs).unwrap();
+        support::import(&db, BufReader::new(File::open(&csv).unwrap()), "lnere.csv");
     });
     for (name, entity) in [("Aguascalientes", "01"), ("Tamaulipas", "28")] {
         let spec = NewBatch {

@@ -1,4 +1,4 @@
-//! `user add` and `token create`.
+//! `user add`, `user logout`, `token create` and `token revoke`.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;
@@ -20,6 +20,11 @@ pub enum UserCommand {
         #[arg(long)]
         role: Role,
     },
+    /// End every web session of a user (signed out everywhere; audited)
+    Logout {
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -40,8 +45,15 @@ pub enum TokenCommand {
 }
 
 pub fn user(db_path: &Path, c: UserCommand) -> anyhow::Result<ExitCode> {
-    let UserCommand::Add { name, role } = c;
     let db = super::open_existing(db_path)?;
+    let (name, role) = match c {
+        UserCommand::Add { name, role } => (name, role),
+        UserCommand::Logout { name } => {
+            let n = users::end_sessions(&db, &name, &Actor::cli(), Utc::now())?;
+            eprintln!("usuario {name}: {n} sesiones cerradas");
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         eprint!(

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod checkin;
 pub mod code;
+pub mod collation;
 pub mod election;
 pub mod elector;
 pub mod entity;
@@ -12,4 +13,5 @@ pub mod mec;
 pub mod pep;
 pub mod role;
 pub mod stage;
+pub mod text;
 pub mod tracking;

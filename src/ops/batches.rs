@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Actor, OpsError, Result};
-use crate::domain::geo;
+use crate::domain::{geo, text};
 use crate::storage::peps::{self, BatchRow};
 use crate::storage::{audit, election, Db};
 
@@ -22,6 +22,7 @@ fn check(b: &NewBatch, entities: &[String]) -> Result<()> {
             "name: el nombre del lote debe tener de 1 a 80 caracteres".into(),
         ));
     }
+    text::check(name).map_err(|e| OpsError::Invalid(format!("name: {e}")))?;
     if let Some(e) = b.entity {
         if !entities.iter().any(|x| x == e) {
             return Err(OpsError::Invalid(format!(

@@ -9,6 +9,7 @@ use super::{OpsError, Result};
 use crate::domain::checkin::{self, Outcome, PepFacts, Verdict};
 use crate::domain::code::{self, CodeId};
 use crate::domain::election::Election;
+use crate::domain::text;
 use crate::storage::reception::{self, ScanContext, ScanTarget};
 use crate::storage::{audit, election, Db};
 
@@ -28,6 +29,7 @@ impl Station {
                 "station: nombre de estación de 1 a 40 caracteres".into(),
             ));
         }
+        text::check(s).map_err(|e| OpsError::Invalid(format!("station: {e}")))?;
         Ok(Station {
             station: s.to_string(),
             operator: operator.to_string(),

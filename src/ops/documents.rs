@@ -113,7 +113,7 @@ pub fn write(
 ) -> Result<usize> {
     let docs = render(db, key, batch_id, layout, actor, now)?;
     let io = |e: std::io::Error| OpsError::Invalid(format!("{}: {e}", dir.display()));
-    std::fs::create_dir_all(dir).map_err(io)?;
+    crate::storage::files::create_dir_all(dir).map_err(io)?;
     // Write beside, then rename: a reader never sees half a file.
     for (name, bytes) in [
         ("manifest.pdf", &docs.manifest),
@@ -121,7 +121,7 @@ pub fn write(
         ("courier.csv", &docs.courier),
     ] {
         let tmp = dir.join(format!(".{name}.tmp"));
-        std::fs::write(&tmp, bytes).map_err(io)?;
+        crate::storage::files::write(&tmp, bytes).map_err(io)?;
         std::fs::rename(&tmp, dir.join(name)).map_err(io)?;
     }
     Ok(docs.peps)

@@ -21,6 +21,7 @@ pub fn change_cutoff(
             "reason: indique el motivo (acuerdo, oficio…) de 5 a 500 caracteres".into(),
         ));
     }
+    crate::domain::text::check(reason).map_err(|e| OpsError::Invalid(format!("reason: {e}")))?;
     let naive = NaiveDateTime::parse_from_str(local.trim(), "%Y-%m-%dT%H:%M").map_err(|_| {
         OpsError::Invalid("receipt_cutoff: fecha y hora esperadas como AAAA-MM-DDTHH:MM".into())
     })?;

@@ -21,6 +21,7 @@ pub fn reissue(
             "reason: explique el motivo de la reposición (5 a 500 caracteres)".into(),
         ));
     }
+    crate::domain::text::check(reason).map_err(|e| OpsError::Invalid(format!("reason: {e}")))?;
     db.write(|tx| {
         let old =
             peps::find(tx, &id)?.ok_or_else(|| OpsError::NotFound(format!("no existe el {id}")))?;

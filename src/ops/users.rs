@@ -185,11 +185,14 @@ pub fn authenticate_token(db: &Db, token: &str) -> Result<Option<Principal>> {
     }))
 }
 
-/// Checks a password and opens a session; returns the session secret for the cookie.
+/// Checks a password and opens a session; returns the session secret for the cookie. The
+/// browser's `previous` session, if any, ends in the same transaction (sessions rotate on
+/// login: a secret known before it is worth nothing after).
 pub fn login(
     db: &Db,
     name: &str,
     password: &str,
+    previous: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Option<(String, Principal)>> {
     static DUMMY: OnceLock<String> = OnceLock::new();
@@ -207,6 +210,9 @@ pub fn login(
     }
     let secret = random_secret("");
     db.write(|tx| {
+        if let Some(previous) = previous {
+            users::delete_session(tx, &sha_hex(previous))?;
+        }
         users::insert_session(
             tx,
             &sha_hex(&secret),
@@ -263,5 +269,29 @@ pub fn logout(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<()> {
             )?;
         }
         Ok(())
+    })
+}
+
+/// Ends every session of a user (an admin's "sign out everywhere"); audited. Returns how many
+/// sessions were live.
+pub fn end_sessions(db: &Db, name: &str, actor: &Actor, now: DateTime<Utc>) -> Result<usize> {
+    db.write(|tx| {
+        let Some(n) = users::delete_user_sessions(tx, name)? else {
+            return Err(OpsError::NotFound(format!(
+                "name: no existe el usuario «{name}»"
+            )));
+        };
+        audit::append(
+            tx,
+            &audit::AuditEntry {
+                actor: actor.as_str(),
+                action: "session.end_all",
+                subject: &format!("user:{name}"),
+                detail: &format!("{n} sesiones cerradas"),
+                ..Default::default()
+            },
+            now,
+        )?;
+        Ok(n)
     })
 }

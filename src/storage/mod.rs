@@ -7,6 +7,7 @@ pub mod audit;
 pub mod dossier;
 pub mod election;
 pub mod electors;
+pub mod files;
 pub mod lookup;
 pub mod pep_view;
 pub mod peps;
@@ -61,11 +62,16 @@ impl Db {
     /// Opens (creating if needed) and migrates the database at `path`.
     pub fn open(path: &Path) -> Result<Db> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StorageError::Io {
+            files::create_dir_all(dir).map_err(|source| StorageError::Io {
                 path: dir.to_path_buf(),
                 source,
             })?;
         }
+        // Owner-only from the first byte; SQLite gives -wal and -shm the same mode.
+        files::touch_new(path).map_err(|source| StorageError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let mut writer = connect(path)?;
         schema::migrations().to_latest(&mut writer)?;
         Ok(Db {
@@ -113,6 +119,10 @@ impl Db {
     /// Writes a consistent copy of the live database to `dest` (SQLite online backup).
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
         let src = connect(&self.path)?;
+        files::touch_new(dest).map_err(|source| StorageError::Io {
+            path: dest.to_path_buf(),
+            source,
+        })?;
         let mut dst = Connection::open(dest)?;
         let backup = rusqlite::backup::Backup::new(&src, &mut dst)?;
         backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
@@ -133,6 +143,8 @@ fn connect(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // 64 MiB of page cache: a 2,000,000-row import touches random pages of three indexes.
     conn.pragma_update(None, "cache_size", -65_536)?;
+    // People's names sort in Spanish order: `ORDER BY … COLLATE es`.
+    conn.create_collation("es", crate::domain::collation::compare)?;
     Ok(conn)
 }
 

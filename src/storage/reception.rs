@@ -30,7 +30,8 @@ pub fn assign_mecs(tx: &Transaction, max: u32) -> Result<()> {
                 pep_mec_of(row_number() OVER w - 1, count(*) OVER (PARTITION BY entity), ?1)
          FROM electors
          WINDOW w AS (PARTITION BY entity
-                      ORDER BY paternal_surname, maternal_surname, given_names, elector_key)",
+                      ORDER BY paternal_surname COLLATE es, maternal_surname COLLATE es,
+                               given_names COLLATE es, elector_key)",
         [max],
     )?;
     tx.remove_function("pep_mec_of", 3)?;

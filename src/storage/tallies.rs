@@ -94,7 +94,8 @@ pub fn late_list(conn: &Connection) -> Result<Vec<LateEnvelope>> {
                 e.given_names || ' ' || e.paternal_surname || coalesce(' ' || e.maternal_surname, ''),
                 e.city, e.country, c.entity, c.received_at, c.station
          FROM checkins c JOIN peps p ON p.id = c.pep JOIN electors e ON e.id = p.elector_id
-         WHERE c.outcome = 'late' ORDER BY e.paternal_surname, e.maternal_surname, e.given_names",
+         WHERE c.outcome = 'late' ORDER BY e.paternal_surname COLLATE es, e.maternal_surname COLLATE es,
+                  e.given_names COLLATE es",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(LateEnvelope {
@@ -128,7 +129,8 @@ pub fn mec_electors(conn: &Connection, entity: &str, mec: i64) -> Result<Vec<Mec
                  WHERE p.elector_id = e.id AND c.outcome = 'accepted')
          FROM mec_assignments m JOIN electors e ON e.id = m.elector_id
          WHERE m.entity = ?1 AND m.mec = ?2
-         ORDER BY e.paternal_surname, e.maternal_surname, e.given_names, e.elector_key",
+         ORDER BY e.paternal_surname COLLATE es, e.maternal_surname COLLATE es,
+                  e.given_names COLLATE es, e.elector_key",
     )?;
     let rows = stmt.query_map(params![entity, mec], |r| {
         Ok(MecElector {

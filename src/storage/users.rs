@@ -168,3 +168,16 @@ pub fn delete_session(tx: &Transaction, id_hash: &str) -> Result<Option<String>>
     tx.execute("DELETE FROM sessions WHERE id = ?1", [id_hash])?;
     Ok(user)
 }
+
+/// Deletes every session of the user of that name; `None` when there is no such user.
+pub fn delete_user_sessions(tx: &Transaction, name: &str) -> Result<Option<usize>> {
+    let id: Option<i64> = tx
+        .query_row("SELECT id FROM users WHERE name = ?1", [name], |r| r.get(0))
+        .optional()?;
+    match id {
+        Some(id) => Ok(Some(
+            tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?,
+        )),
+        None => Ok(None),
+    }
+}

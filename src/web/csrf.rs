@@ -19,6 +19,10 @@ impl<'r> FromRequest<'r> for CsrfToken {
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
         let jar = req.cookies();
+        let secure = req
+            .rocket()
+            .state::<super::App>()
+            .is_some_and(|a| a.secure_cookies);
         if let Some(c) = jar.get_private(CSRF_COOKIE) {
             return Outcome::Success(CsrfToken(c.value().to_string()));
         }
@@ -29,6 +33,7 @@ impl<'r> FromRequest<'r> for CsrfToken {
             Cookie::build((CSRF_COOKIE, token.clone()))
                 .http_only(true)
                 .same_site(SameSite::Strict)
+                .secure(secure)
                 .path("/"),
         );
         Outcome::Success(CsrfToken(token))

@@ -10,12 +10,14 @@ pub mod charts;
 pub mod csrf;
 pub mod dashboard;
 pub mod error;
+pub mod headers;
 pub mod lookup;
 pub mod methods;
 pub mod openapi;
 pub mod pages;
 pub mod policy;
 pub mod reception;
+pub mod redirect;
 pub mod search;
 pub mod shipping;
 pub mod throttle;
@@ -44,6 +46,23 @@ pub struct App {
     pub checkins: CheckinQueue,
     /// `false` commits each check-in on its own (the benchmark's naive baseline).
     pub group_commit: bool,
+    /// Cookies carry `Secure`: served over TLS, or behind a TLS proxy (see [`BEHIND_TLS_PROXY`]).
+    pub secure_cookies: bool,
+}
+
+/// The configuration key (in the figment) that says the app is served behind a TLS proxy;
+/// [`build`] sets it from the environment variable `PEP_BEHIND_TLS_PROXY=1`.
+pub const BEHIND_TLS_PROXY: &str = "pep_behind_tls_proxy";
+
+/// Whether cookies must be `Secure` under this configuration.
+fn secure_cookies(figment: &rocket::figment::Figment) -> bool {
+    let proxy = figment
+        .extract_inner::<bool>(BEHIND_TLS_PROXY)
+        .unwrap_or(false);
+    let tls = figment
+        .extract::<rocket::Config>()
+        .is_ok_and(|c| c.tls_enabled());
+    proxy || tls
 }
 
 /// Where templates and static files live: beside the crate unless configured.
@@ -59,7 +78,9 @@ fn asset_dir(name: &str) -> PathBuf {
 /// Builds the app over `db`, with Rocket's configuration (Rocket.toml, ROCKET_* env) and the
 /// installation's cookie key.
 pub fn build(db: Arc<Db>, secrets: &Secrets) -> Rocket<Build> {
-    build_with(db, secrets, rocket::Config::figment(), true)
+    let proxy = std::env::var("PEP_BEHIND_TLS_PROXY").is_ok_and(|v| v.trim() == "1");
+    let figment = rocket::Config::figment().merge((BEHIND_TLS_PROXY, proxy));
+    build_with(db, secrets, figment, true)
 }
 
 /// As [`build`], over an explicit figment (tests and benchmarks pick ports there), and with
@@ -79,6 +100,7 @@ pub fn build_with(
         figment = figment.merge(("ip_header", false));
     }
     let checkins = CheckinQueue::start(db.clone());
+    let secure_cookies = secure_cookies(&figment);
     rocket::custom(figment)
         .manage(App {
             db,
@@ -87,7 +109,9 @@ pub fn build_with(
             code_key: secrets.code_key,
             checkins,
             group_commit,
+            secure_cookies,
         })
+        .attach(headers::SecurityHeaders)
         .attach(Template::custom(|engines| {
             engines.tera.register_filter("miles", views::thousands);
         }))

@@ -11,6 +11,7 @@ use super::auth::{self, Page};
 use super::csrf::CsrfToken;
 use super::error::PageError;
 use super::policy::{AdminOnly, AnyRole};
+use super::redirect::LocalPath;
 use super::App;
 use crate::ops::{self, users};
 
@@ -28,12 +29,9 @@ pub fn healthz(app: &State<App>) -> (Status, &'static str) {
     }
 }
 
-/// Only same-site absolute paths are followed after login.
+/// Only same-site paths are followed after login (anything else goes home).
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
-    }
+    LocalPath::or(next, "/").to_string()
 }
 
 #[get("/login?<next>")]
@@ -79,7 +77,7 @@ pub async fn login(
         ));
     }
     let address = addr.map_or_else(|| "local".to_string(), |a| a.to_string());
-    if let Err(wait) = app.login_throttle.attempt(&address, &form.name) {
+    if let Err(wait) = app.login_throttle.begin(&address, &form.name) {
         return Err(again(
             Status::TooManyRequests,
             format!(
@@ -90,15 +88,19 @@ pub async fn login(
     }
     let db = app.db.clone();
     let (name, password) = (form.name.clone(), form.password.clone());
+    let previous = jar
+        .get_private(auth::SESSION_COOKIE)
+        .map(|c| c.value().to_string());
     // Password hashing is deliberately slow: keep it off the async workers.
     let result = rocket::tokio::task::spawn_blocking(move || {
-        users::login(&db, &name, &password, Utc::now())
+        users::login(&db, &name, &password, previous.as_deref(), Utc::now())
     })
     .await
     .map_err(|_| again(Status::InternalServerError, "Error interno.".into()))?;
     match result {
         Ok(Some((secret, _))) => {
-            auth::set_session(jar, secret, false);
+            app.login_throttle.succeeded(&address, &form.name);
+            auth::set_session(jar, secret, app.secure_cookies);
             Ok(Redirect::to(safe_next(form.next.as_deref())))
         }
         Ok(None) => Err(again(

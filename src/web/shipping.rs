@@ -11,6 +11,7 @@ use super::auth::Page;
 use super::csrf::CsrfToken;
 use super::error::PageError;
 use super::policy::{AnyRole, Shipping};
+use super::redirect::LocalPath;
 use super::App;
 use crate::documents::LabelLayout;
 use crate::ops::{self, batches::NewBatch, OpsError};
@@ -151,7 +152,7 @@ pub struct ReissueForm {
     csrf: String,
     #[field(validate = len(..=600))]
     reason: String,
-    #[field(validate = len(..=300))]
+    /// Checked by [`LocalPath`] (which also bounds its length).
     back: Option<String>,
 }
 
@@ -165,12 +166,10 @@ pub fn reissue(
     app: &State<App>,
 ) -> Result<Redirect, PageError> {
     csrf.check(&form.csrf)?;
+    // Checked before anything changes: a refused target must not follow a committed reissue.
+    let back = LocalPath::optional(form.back.as_deref())
+        .map_err(|e| PageError::new(Status::BadRequest, e.to_string()))?
+        .unwrap_or_else(|| LocalPath::or(None, "/batches"));
     let new = ops::reissue::reissue(&app.db, pep_id, &form.reason, &p.user.actor(), Utc::now())?;
-    let back = form
-        .back
-        .as_deref()
-        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
-        .unwrap_or("/batches");
-    let sep = if back.contains('?') { '&' } else { '?' };
-    Ok(Redirect::to(format!("{back}{sep}reissued={new}")))
+    Ok(Redirect::to(back.with_param("reissued", &new.to_string())))
 }

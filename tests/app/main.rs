@@ -9,6 +9,8 @@ mod cli_commands;
 mod dashboard;
 mod documents;
 mod durability;
+mod hardening;
+mod hardening_data;
 mod import_list;
 mod lookup;
 mod reception;

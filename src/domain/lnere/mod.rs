@@ -133,8 +133,8 @@ fn text(
         errors.push(FieldError::new(field, format!("más de {max} caracteres")));
         return None;
     }
-    if value.chars().any(char::is_control) {
-        errors.push(FieldError::new(field, "contiene caracteres de control"));
+    if let Err(e) = super::text::check(value) {
+        errors.push(FieldError::new(field, e.to_string()));
         return None;
     }
     Some(value.to_string())

@@ -1,0 +1,70 @@
+//! Files and directories the app creates are owner-only (0600 files, 0700 directories),
+//! whatever the process umask: the database (SQLite gives its -wal, -shm and -journal files
+//! the database file's mode), backups and printed documents all hold personal data.
+
+use std::fs::{DirBuilder, File, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::Path;
+
+/// Mode of every file the app creates.
+pub const FILE_MODE: u32 = 0o600;
+/// Mode of every directory the app creates.
+pub const DIR_MODE: u32 = 0o700;
+
+/// Creates `dir` and its missing parents as 0700 (existing ones are left as they are).
+pub fn create_dir_all(dir: &Path) -> std::io::Result<()> {
+    DirBuilder::new().recursive(true).mode(DIR_MODE).create(dir)
+}
+
+/// Creates `path` empty as 0600 when it does not exist yet (an existing file is untouched).
+pub fn touch_new(path: &Path) -> std::io::Result<()> {
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(FILE_MODE)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes `bytes` to `path` (created or truncated), leaving it 0600.
+pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f: File = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(FILE_MODE)
+        .open(path)?;
+    // A file that existed keeps its mode through open: narrow it.
+    f.set_permissions(std::fs::Permissions::from_mode(FILE_MODE))?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn created_files_and_directories_are_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("a/b");
+        create_dir_all(&sub).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&sub), 0o700);
+        assert_eq!(mode(&dir.path().join("a")), 0o700);
+        let f = sub.join("x.pdf");
+        std::fs::write(&f, b"old").unwrap();
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write(&f, b"new").unwrap();
+        assert_eq!(mode(&f), 0o600);
+        assert_eq!(std::fs::read(&f).unwrap(), b"new");
+        let g = sub.join("db");
+        touch_new(&g).unwrap();
+        assert_eq!(mode(&g), 0o600);
+    }
+}

@@ -21,9 +21,30 @@ fn collator() -> Option<&'static CollatorBorrowed<'static>> {
 
 /// Spanish order of two names; byte order breaks the rare full ties so the order is total.
 pub fn compare(a: &str, b: &str) -> Ordering {
+    if let Some(o) = compare_plain(a, b) {
+        return o;
+    }
     collator()
         .map_or(Ordering::Equal, |c| c.compare(a, b))
         .then_with(|| a.cmp(b))
+}
+
+/// The same order, cheaply, for names of ASCII letters and spaces only (most of a list, and
+/// SQLite's sorter calls this millions of times on an import): letters case-folded first
+/// (space before any letter), then at the first difference of case the lower-case one first,
+/// as the collator's tertiary level does. `None` for anything else.
+fn compare_plain(a: &str, b: &str) -> Option<Ordering> {
+    let plain = |s: &str| s.bytes().all(|c| c.is_ascii_alphabetic() || c == b' ');
+    if !plain(a) || !plain(b) {
+        return None;
+    }
+    let folded = a
+        .bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()));
+    // Equal when folded means equal length: the first case difference decides (lower first,
+    // which is the reverse of ASCII, where capitals come first).
+    Some(folded.then_with(|| b.cmp(a)))
 }
 
 /// Sorts by the names `key` gives, in Spanish order (stable).
@@ -73,6 +94,26 @@ mod tests {
         assert_eq!(compare("Acosta", "AGUILAR"), Ordering::Less);
         assert_eq!("Acosta".cmp("AGUILAR"), Ordering::Greater);
         assert_eq!(compare("Ávila", "Zamora"), Ordering::Less);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_plain_fast_path_agrees_with_the_collator(
+            a in "[A-Za-z ]{0,10}",
+            b in "[A-Za-z ]{0,10}",
+        ) {
+            let full = collator().unwrap().compare(&a, &b).then_with(|| a.cmp(&b));
+            proptest::prop_assert_eq!(compare_plain(&a, &b), Some(full));
+        }
+
+        #[test]
+        fn close_plain_names_agree_with_the_collator(
+            a in "[aAbB ]{0,6}",
+            b in "[aAbB ]{0,6}",
+        ) {
+            let full = collator().unwrap().compare(&a, &b).then_with(|| a.cmp(&b));
+            proptest::prop_assert_eq!(compare_plain(&a, &b), Some(full));
+        }
     }
 
     #[test]

@@ -42,8 +42,6 @@ pub struct App {
     pub code_key: [u8; 32],
     /// The group-commit writer of check-ins.
     pub checkins: CheckinQueue,
-    /// `false` commits each check-in on its own (the benchmark's naive baseline).
-    pub group_commit: bool,
 }
 
 /// Where templates and static files live: beside the crate unless configured.
@@ -59,16 +57,17 @@ fn asset_dir(name: &str) -> PathBuf {
 /// Builds the app over `db`, with Rocket's configuration (Rocket.toml, ROCKET_* env) and the
 /// installation's cookie key.
 pub fn build(db: Arc<Db>, secrets: &Secrets) -> Rocket<Build> {
-    build_with(db, secrets, rocket::Config::figment(), true)
+    let checkins = CheckinQueue::start(db.clone());
+    build_with(db, secrets, rocket::Config::figment(), checkins)
 }
 
-/// As [`build`], over an explicit figment (tests and benchmarks pick ports there), and with
-/// group commit of check-ins on or off.
+/// As [`build`], over an explicit figment (tests and benchmarks pick ports there) and an
+/// explicit check-in writer (the check-in benchmark compares group sizes).
 pub fn build_with(
     db: Arc<Db>,
     secrets: &Secrets,
     figment: rocket::figment::Figment,
-    group_commit: bool,
+    checkins: CheckinQueue,
 ) -> Rocket<Build> {
     let mut figment = figment
         .merge(("secret_key", secrets.cookie_key.to_vec()))
@@ -78,7 +77,6 @@ pub fn build_with(
     if std::env::var_os("ROCKET_IP_HEADER").is_none() {
         figment = figment.merge(("ip_header", false));
     }
-    let checkins = CheckinQueue::start(db.clone());
     rocket::custom(figment)
         .manage(App {
             db,
@@ -86,7 +84,6 @@ pub fn build_with(
             lookup_throttle: throttle::LookupThrottle::default(),
             code_key: secrets.code_key,
             checkins,
-            group_commit,
         })
         .attach(Template::custom(|engines| {
             engines.tera.register_filter("miles", views::thousands);

@@ -5,6 +5,8 @@
 //! Prints each round, then throughput, p50 and p99 latency per mode and the ratio; every
 //! acknowledged check-in is then counted in the DB.
 
+#![allow(clippy::unwrap_used)] // a benchmark: a failed unwrap is a failed run
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

@@ -7,6 +7,8 @@
 //! database (about 3 GB at 2,000,000 electors) goes in a temporary directory under
 //! `PEP_BENCH_DIR` (default: the current directory).
 
+#![allow(clippy::unwrap_used)] // a benchmark: a failed unwrap is a failed run
+
 use std::fs::File;
 use std::io::{BufReader, BufWriter};
 use std::sync::Arc;

@@ -8,6 +8,8 @@
 //! requests, requests per leg, the median and p95 delay between an event happening and the
 //! tracker knowing it, and the most fetches of one shipment in one UTC day, for both.
 
+#![allow(clippy::unwrap_used)] // a benchmark: a failed unwrap is a failed run
+
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};

@@ -5,12 +5,15 @@
 //! Prints each round, then throughput, p50 and p99 latency per mode and the ratio; every
 //! acknowledged check-in is then counted in the DB.
 
+#![allow(clippy::unwrap_used)] // a benchmark: a failed unwrap is a failed run
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use pep_tracker::domain::code::{CodeId, EnvelopeCode};
 use pep_tracker::domain::role::Role;
+use pep_tracker::ops::checkin_queue::{CheckinQueue, MAX_GROUP};
 use pep_tracker::ops::demo_data::{write_demo_csv, DemoSpec};
 use pep_tracker::ops::{self, Actor};
 use pep_tracker::storage::Db;
@@ -118,7 +121,9 @@ fn round(s: &Setup, group_commit: bool, codes: &[String]) -> Round {
     let figment = rocket::Config::figment()
         .merge(("port", port))
         .merge(("log_level", "off"));
-    let rocket = pep_tracker::web::build_with(s.db.clone(), &s.secrets, figment, group_commit);
+    let max_group = if group_commit { MAX_GROUP } else { 1 };
+    let checkins = CheckinQueue::with_max_group(s.db.clone(), max_group);
+    let rocket = pep_tracker::web::build_with(s.db.clone(), &s.secrets, figment, checkins);
     let (ready, shutdown) = std::sync::mpsc::channel();
     let server = std::thread::spawn(move || {
         rocket::execute(async move {

@@ -7,6 +7,8 @@
 //! database (about 3 GB at 2,000,000 electors) goes in a temporary directory under
 //! `PEP_BENCH_DIR` (default: the current directory).
 
+#![allow(clippy::unwrap_used)] // a benchmark: a failed unwrap is a failed run
+
 use std::fs::File;
 use std::io::{BufReader, BufWriter};
 use std::sync::Arc;
@@ -17,6 +19,7 @@ use pep_tracker::domain::code::{CodeId, EnvelopeCode};
 use pep_tracker::domain::role::Role;
 use pep_tracker::ops::batches::{self, NewBatch};
 use pep_tracker::ops::checkin::{check_in_all, Station};
+use pep_tracker::ops::checkin_queue::CheckinQueue;
 use pep_tracker::ops::demo_data::{write_demo_csv, DemoSpec};
 use pep_tracker::ops::{self, Actor};
 use pep_tracker::storage::{stage, Db, StorageError};
@@ -110,7 +113,9 @@ fn check_in_some(db: &Db, key: &[u8; 32], path: &std::path::Path) -> usize {
 
 fn signed_in(db: Arc<Db>, secrets: &ops::keys::Secrets) -> Client {
     let figment = rocket::Config::figment().merge(("log_level", "off"));
-    let client = Client::tracked(pep_tracker::web::build_with(db, secrets, figment, true)).unwrap();
+    let checkins = CheckinQueue::start(db.clone());
+    let client =
+        Client::tracked(pep_tracker::web::build_with(db, secrets, figment, checkins)).unwrap();
     let page = client.get("/login").dispatch().into_string().unwrap();
     let start = page.find("name=\"csrf\" value=\"").unwrap() + 19;
     let csrf = &page[start..start + page[start..].find('"').unwrap()];

@@ -9,6 +9,8 @@
 //! "p. X de Y". Prints labels/s, pages/s, seconds and the peak RSS of each phase (VmHWM, reset
 //! between phases).
 
+#![allow(clippy::unwrap_used)] // a benchmark: a failed unwrap is a failed run
+
 #[path = "support.rs"]
 mod support;
 use support::{peak_rss_mb, reset_peak_rss};

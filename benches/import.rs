@@ -4,6 +4,8 @@
 //! Run: `cargo bench --bench import` (optionally `-- ROWS`). Prints rows/s, the ratio to the
 //! bare loop, and the peak RSS of each phase (VmHWM, reset between phases).
 
+#![allow(clippy::unwrap_used)] // a benchmark: a failed unwrap is a failed run
+
 #[path = "support.rs"]
 mod support;
 use support::{peak_rss_mb, reset_peak_rss};

@@ -1,4 +1,4 @@
-//! Carrier configuration from the environment (names in CONTRACT.md), typed; secrets print as
+//! Carrier configuration from the environment (the variables below), typed; secrets print as
 //! `***` in `Debug` and `Display` and are only read where a request is built.
 //!
 //! | variable | meaning |

@@ -256,5 +256,4 @@ fn from_words(t: &str, out_for_delivery: bool) -> LegStatus {
 }
 
 #[cfg(test)]
-#[path = "dhl_tests.rs"]
 mod tests;

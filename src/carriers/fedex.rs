@@ -258,5 +258,4 @@ pub(crate) fn status(event_type: &str, derived: &str) -> LegStatus {
 }
 
 #[cfg(test)]
-#[path = "fedex_tests.rs"]
 mod tests;

@@ -196,5 +196,4 @@ impl Carriers {
 }
 
 #[cfg(test)]
-#[path = "poller_tests.rs"]
 mod tests;

@@ -282,5 +282,4 @@ pub(crate) fn status(kind: &str, code: &str, text: &str) -> LegStatus {
 }
 
 #[cfg(test)]
-#[path = "ups_tests.rs"]
 mod tests;

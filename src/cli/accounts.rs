@@ -1,4 +1,5 @@
-//! `user add`, `user logout`, `token create` and `token revoke`.
+//! `user add`, `user logout`, `token create` and `token revoke`: the accounts of people
+//! (password, web session) and of programs (bearer token, JSON API).
 
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;

@@ -6,7 +6,6 @@ use super::*;
 use crate::domain::code::{CodeId, EnvelopeCode};
 use chrono::TimeZone;
 
-#[path = "tests_tools.rs"]
 mod tools;
 
 pub(super) fn header() -> BatchHeader {

@@ -260,5 +260,4 @@ fn mac40(key: &[u8; 32], id: CodeId) -> u64 {
 }
 
 #[cfg(test)]
-#[path = "code_tests.rs"]
 mod tests;

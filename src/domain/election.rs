@@ -237,5 +237,4 @@ fn return_address(table: &toml::Table) -> Result<Option<ReturnAddress>, Election
 }
 
 #[cfg(test)]
-#[path = "election_tests.rs"]
 mod tests;

@@ -182,7 +182,8 @@ impl Recorded {
     }
 }
 
-/// One check-in in its own transaction (the CLI's door, and the naive baseline).
+/// One check-in in its own transaction: the command line's door (web requests go through the
+/// group-commit writer, [`super::checkin_queue`]).
 pub fn check_in(db: &Db, key: &[u8; 32], input: &str, who: &Station) -> Result<CheckinResult> {
     let mut answers = check_in_all(db, key, &[input], who, Utc::now)?;
     Ok(answers.remove(0))

@@ -15,7 +15,7 @@ use crate::domain::election::Election;
 use crate::storage::Db;
 
 /// Most check-ins sharing one commit.
-const MAX_GROUP: usize = 256;
+pub const MAX_GROUP: usize = 256;
 
 struct Job {
     scan: Scan,
@@ -30,12 +30,19 @@ pub struct CheckinQueue {
 }
 
 impl CheckinQueue {
-    /// Starts the writer thread over `db` with the code-signing key.
+    /// Starts the writer thread over `db`, grouping up to [`MAX_GROUP`] check-ins per commit.
     pub fn start(db: Arc<Db>) -> CheckinQueue {
+        CheckinQueue::with_max_group(db, MAX_GROUP)
+    }
+
+    /// Starts the writer thread over `db`, grouping up to `max_group` check-ins per commit
+    /// (at least one: `1` commits each check-in on its own).
+    pub fn with_max_group(db: Arc<Db>, max_group: usize) -> CheckinQueue {
+        let max_group = max_group.max(1);
         let (jobs, rx) = mpsc::channel();
         std::thread::Builder::new()
             .name("checkin-writer".into())
-            .spawn(move || writer(db, rx))
+            .spawn(move || writer(db, rx, max_group))
             .expect("spawn check-in writer");
         CheckinQueue { jobs }
     }
@@ -59,10 +66,10 @@ impl CheckinQueue {
     }
 }
 
-fn writer(db: Arc<Db>, rx: Receiver<Job>) {
+fn writer(db: Arc<Db>, rx: Receiver<Job>, max_group: usize) {
     while let Ok(first) = rx.recv() {
         let mut group = vec![first];
-        while group.len() < MAX_GROUP {
+        while group.len() < max_group {
             match rx.try_recv() {
                 Ok(job) => group.push(job),
                 Err(_) => break,

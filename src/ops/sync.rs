@@ -18,7 +18,6 @@ use crate::domain::tracking::Carrier;
 use crate::storage::tracking::{self as store, Cursor, DueLeg};
 use crate::storage::Db;
 
-#[path = "sync_record.rs"]
 mod record;
 
 /// What a pass covers.

@@ -148,7 +148,8 @@ fn connect(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// The current UTC time as stored (RFC 3339, milliseconds).
+/// A time as stored: RFC 3339 in UTC with milliseconds and a `Z`
+/// (`2022-06-01T17:30:00.000Z`), a fixed-width text that sorts in time order.
 pub fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }

@@ -68,16 +68,6 @@ pub fn find(conn: &Connection, pep_id: &PepId) -> Result<Option<PepRow>> {
         .optional()?)
 }
 
-pub fn find_by_code(conn: &Connection, code_id: u64) -> Result<Option<PepRow>> {
-    Ok(conn
-        .query_row(
-            &format!("SELECT {PEP_COLUMNS} FROM peps p WHERE p.code_id = ?1"),
-            [code_id as i64],
-            pep_row,
-        )
-        .optional()?)
-}
-
 /// Voids `old` and creates the next generation for the same elector, outside any batch; both
 /// PEPs' stages are recomputed.
 pub fn reissue(tx: &Transaction, old: &PepRow, reason: &str, now: DateTime<Utc>) -> Result<PepRow> {

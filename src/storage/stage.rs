@@ -141,5 +141,4 @@ pub fn checkin_hours(conn: &Connection) -> Result<Vec<HourCount>> {
 }
 
 #[cfg(test)]
-#[path = "stage_tests.rs"]
 mod tests;

@@ -44,8 +44,6 @@ pub struct App {
     pub code_key: [u8; 32],
     /// The group-commit writer of check-ins.
     pub checkins: CheckinQueue,
-    /// `false` commits each check-in on its own (the benchmark's naive baseline).
-    pub group_commit: bool,
     /// Cookies carry `Secure`: served over TLS, or behind a TLS proxy (see [`BEHIND_TLS_PROXY`]).
     pub secure_cookies: bool,
 }
@@ -80,16 +78,17 @@ fn asset_dir(name: &str) -> PathBuf {
 pub fn build(db: Arc<Db>, secrets: &Secrets) -> Rocket<Build> {
     let proxy = std::env::var("PEP_BEHIND_TLS_PROXY").is_ok_and(|v| v.trim() == "1");
     let figment = rocket::Config::figment().merge((BEHIND_TLS_PROXY, proxy));
-    build_with(db, secrets, figment, true)
+    let checkins = CheckinQueue::start(db.clone());
+    build_with(db, secrets, figment, checkins)
 }
 
-/// As [`build`], over an explicit figment (tests and benchmarks pick ports there), and with
-/// group commit of check-ins on or off.
+/// As [`build`], over an explicit figment (tests and benchmarks pick ports there) and an
+/// explicit check-in writer (the check-in benchmark compares group sizes).
 pub fn build_with(
     db: Arc<Db>,
     secrets: &Secrets,
     figment: rocket::figment::Figment,
-    group_commit: bool,
+    checkins: CheckinQueue,
 ) -> Rocket<Build> {
     let mut figment = figment
         .merge(("secret_key", secrets.cookie_key.to_vec()))
@@ -99,7 +98,6 @@ pub fn build_with(
     if std::env::var_os("ROCKET_IP_HEADER").is_none() {
         figment = figment.merge(("ip_header", false));
     }
-    let checkins = CheckinQueue::start(db.clone());
     let secure_cookies = secure_cookies(&figment);
     rocket::custom(figment)
         .manage(App {
@@ -108,7 +106,6 @@ pub fn build_with(
             lookup_throttle: throttle::LookupThrottle::default(),
             code_key: secrets.code_key,
             checkins,
-            group_commit,
             secure_cookies,
         })
         .attach(headers::SecurityHeaders)

@@ -14,7 +14,7 @@ use super::csrf::CsrfToken;
 use super::error::{json_body, ApiError, ErrorBody, PageError};
 use super::policy::{AdminOnly, Oversight, Reception};
 use super::App;
-use crate::ops::checkin::{check_in, CheckinResult, Station};
+use crate::ops::checkin::{CheckinResult, Station};
 use crate::ops::{self, OpsError};
 
 pub fn routes() -> Vec<Route> {
@@ -33,15 +33,9 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-/// The one door to the check-in rule for web callers: group commit or one commit each.
+/// The one door to the check-in rule for web callers: the app's check-in writer.
 async fn submit(app: &App, code: &str, who: Station) -> Result<CheckinResult, OpsError> {
-    if app.group_commit {
-        return app.checkins.submit(&app.code_key, code, who).await;
-    }
-    let (db, key, code) = (app.db.clone(), app.code_key, code.to_string());
-    rocket::tokio::task::spawn_blocking(move || check_in(&db, &key, &code, &who))
-        .await
-        .map_err(|_| OpsError::Unavailable("error interno".into()))?
+    app.checkins.submit(&app.code_key, code, who).await
 }
 
 #[derive(FromForm)]

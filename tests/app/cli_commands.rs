@@ -178,3 +178,24 @@ fn the_demo_seeds_an_upcoming_election_with_the_pel_list_and_one_account_per_rol
     let again = demo::reset_demo_users(&app.db, now).unwrap();
     assert_ne!(creds[0].2, again[0].2, "fresh passwords on every start");
 }
+
+#[test]
+fn the_examples_in_the_repository_are_accepted_by_init_and_import_lnere() {
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let election = examples.join("election.toml");
+    let list = examples.join("lnere-small.csv");
+    let app = TestApp::empty();
+    let out = app.cli(&["init", "--election", election.to_str().unwrap()]);
+    assert!(out.status.success(), "init: {}", stderr(&out));
+    assert!(stderr(&out).contains("cargada"), "{}", stderr(&out));
+    let rows = std::fs::read_to_string(&list).unwrap().lines().count() - 1;
+    assert!(rows >= 5, "a handful of electors: {rows}");
+    let out = app.cli(&["import-lnere", list.to_str().unwrap()]);
+    assert!(out.status.success(), "import-lnere: {}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), rows.to_string());
+    let conn = app.raw_sql();
+    let count =
+        |sql: &str| -> usize { conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap() as usize };
+    assert_eq!(count("SELECT count(*) FROM peps"), rows);
+    assert_eq!(count("SELECT count(*) FROM mec_assignments"), rows);
+}

@@ -185,7 +185,7 @@ fn client_with(app: &TestApp, behind_proxy: bool) -> Client {
         app.db.clone(),
         &app.secrets(),
         figment,
-        true,
+        pep_tracker::ops::checkin_queue::CheckinQueue::start(app.db.clone()),
     ))
     .unwrap()
 }

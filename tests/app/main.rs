@@ -1,5 +1,7 @@
 //! The integration suite: one binary, a fresh temporary database per test.
 
+#![allow(clippy::unwrap_used)] // the test suite: a failed unwrap is a failed run
+
 mod api;
 mod audit_chain;
 mod browser;

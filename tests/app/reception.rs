@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 use pep_tracker::domain::role::Role;
+use pep_tracker::ops::checkin_queue::{CheckinQueue, MAX_GROUP};
 use pep_tracker::ops::{self, Actor};
 use rocket::http::{ContentType, Header, Status};
 use rocket::local::blocking::Client;
@@ -148,14 +149,14 @@ fn after_the_cutoff_an_envelope_is_late_recorded_and_not_marked_as_voted() {
 
 #[test]
 fn sixteen_stations_scanning_one_envelope_at_once_get_exactly_one_acceptance() {
-    for group_commit in [true, false] {
+    for max_group in [MAX_GROUP, 1] {
         let (app, token) = reception_app(5);
         let code = app.code_of(&app.pep_ids(1)[0]);
         let rocket = pep_tracker::web::build_with(
             app.db.clone(),
             &app.secrets(),
             rocket::Config::figment(),
-            group_commit,
+            CheckinQueue::with_max_group(app.db.clone(), max_group),
         );
         let outcomes: Vec<String> = rocket::execute(async move {
             let client = rocket::local::asynchronous::Client::tracked(rocket)
@@ -179,7 +180,7 @@ fn sixteen_stations_scanning_one_envelope_at_once_get_exactly_one_acceptance() {
         assert_eq!(
             (accepted, dup),
             (1, 15),
-            "group commit {group_commit}: {outcomes:?}"
+            "groups of up to {max_group}: {outcomes:?}"
         );
     }
 }

@@ -341,5 +341,4 @@ pub async fn serve_sim(addr: SocketAddr, sim: Arc<Sim>) -> Result<SimHandle, Sim
 }
 
 #[cfg(test)]
-#[path = "sim_tests.rs"]
 mod tests;

@@ -246,11 +246,9 @@ pub fn likely_country(rng: &mut Rng) -> &'static str {
     }
 }
 
-#[path = "timeline_build.rs"]
 mod build;
 
 pub use build::{outbound, return_leg};
 
 #[cfg(test)]
-#[path = "timeline_tests.rs"]
 mod tests;

@@ -1,8 +1,8 @@
 use super::*;
 
-const NO_CODES: &str = include_str!("../../tests/fixtures/carriers/dhl-express-no-codes.json");
-const RETURNED: &str = include_str!("../../tests/fixtures/carriers/dhl-returned.json");
-const BARE: &str = include_str!("../../tests/fixtures/carriers/dhl-bare-array.json");
+const NO_CODES: &str = include_str!("../../../tests/fixtures/carriers/dhl-express-no-codes.json");
+const RETURNED: &str = include_str!("../../../tests/fixtures/carriers/dhl-returned.json");
+const BARE: &str = include_str!("../../../tests/fixtures/carriers/dhl-bare-array.json");
 
 fn events(body: &str, n: &str) -> Vec<TrackingEvent> {
     match parse_reply(body.as_bytes(), n).unwrap() {

@@ -1,8 +1,8 @@
 use super::*;
 
-const MIXED: &str = include_str!("../../tests/fixtures/carriers/fedex-track-mixed.json");
-const RETURNED: &str = include_str!("../../tests/fixtures/carriers/fedex-track-returned.json");
-const EXPIRED: &str = include_str!("../../tests/fixtures/carriers/fedex-401-expired.json");
+const MIXED: &str = include_str!("../../../tests/fixtures/carriers/fedex-track-mixed.json");
+const RETURNED: &str = include_str!("../../../tests/fixtures/carriers/fedex-track-returned.json");
+const EXPIRED: &str = include_str!("../../../tests/fixtures/carriers/fedex-401-expired.json");
 
 fn asked(ns: &[&str]) -> Vec<String> {
     ns.iter().map(|s| s.to_string()).collect()

@@ -1,8 +1,9 @@
 use super::*;
 
-const MOVING: &str = include_str!("../../tests/fixtures/carriers/ups-track-moving.json");
-const RETURNED: &str = include_str!("../../tests/fixtures/carriers/ups-track-returned.json");
-const NOT_FOUND_BODY: &str = include_str!("../../tests/fixtures/carriers/ups-track-not-found.json");
+const MOVING: &str = include_str!("../../../tests/fixtures/carriers/ups-track-moving.json");
+const RETURNED: &str = include_str!("../../../tests/fixtures/carriers/ups-track-returned.json");
+const NOT_FOUND_BODY: &str =
+    include_str!("../../../tests/fixtures/carriers/ups-track-not-found.json");
 
 fn events(body: &str) -> Vec<TrackingEvent> {
     match parse_reply(body.as_bytes()).unwrap() {

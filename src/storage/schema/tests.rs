@@ -1,0 +1,238 @@
+//! The initial schema applies, writes to it build no temporary tables, and its CHECK
+//! constraints accept exactly the values the domain writes.
+
+use rusqlite::Connection;
+
+use super::*;
+use crate::domain::checkin::Outcome;
+use crate::domain::role::Role;
+use crate::domain::stage::Stage;
+use crate::domain::tracking::{Carrier, LegStatus};
+
+fn latest() -> Connection {
+    let mut conn = Connection::open_in_memory().unwrap();
+    migrations().to_latest(&mut conn).unwrap();
+    conn
+}
+
+fn tables(conn: &Connection) -> Vec<(String, String)> {
+    let mut stmt = conn
+        .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql IS NOT NULL")
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    rows
+}
+
+/// The text inside each `CHECK ( … )` of a CREATE TABLE statement.
+fn check_clauses(sql: &str) -> Vec<String> {
+    // Comments out, then every `CHECK (` that starts a word, to its matching parenthesis.
+    let sql: String = sql
+        .lines()
+        .map(|l| l.split("--").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let upper = sql.to_ascii_uppercase();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = upper[from..].find("CHECK") {
+        let at = from + at;
+        from = at + 5;
+        let word_start = upper[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'));
+        let rest = upper[from..].trim_start();
+        if !word_start || !rest.starts_with('(') {
+            continue;
+        }
+        let open = upper.len() - rest.len();
+        let mut depth = 0;
+        let mut end = open;
+        for (i, c) in sql[open..].char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            if depth == 0 {
+                end = open + i;
+                break;
+            }
+        }
+        out.push(sql[open + 1..end].to_string());
+        from = end;
+    }
+    out
+}
+
+#[test]
+fn a_new_database_gets_the_whole_schema_at_version_one() {
+    let conn = latest();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1);
+    assert!(tables(&conn).len() > 15);
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let head: (i64, String) = conn
+        .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(head, (0, "0".repeat(64)));
+    let triggers: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(triggers, 10);
+}
+
+#[test]
+fn the_check_clause_reader_finds_in_lists() {
+    let sql = "CREATE TABLE t (a TEXT CHECK (a IN ('x', 'y')), b INTEGER check(length(b) > 0))";
+    assert_eq!(
+        check_clauses(sql),
+        ["a IN ('x', 'y')".to_string(), "length(b) > 0".to_string()]
+    );
+}
+
+fn explain_uses_ephemeral_table(conn: &Connection, sql: &str) -> bool {
+    let mut stmt = conn.prepare(&format!("EXPLAIN {sql}")).unwrap();
+    let ops: Vec<String> = stmt
+        .query_map([], |r| r.get::<_, String>(1))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    ops.iter().any(|op| op == "OpenEphemeral")
+}
+
+#[test]
+fn no_check_is_an_in_list_and_writes_build_no_temporary_tables() {
+    let conn = latest();
+    for (name, sql) in tables(&conn) {
+        for check in check_clauses(&sql) {
+            let words: Vec<String> = check
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .map(str::to_ascii_uppercase)
+                .collect();
+            assert!(!words.iter().any(|w| w == "IN"), "{name}: CHECK ({check})");
+        }
+    }
+    for sql in [
+        "UPDATE peps SET stage = 'received' WHERE id = 1",
+        "INSERT INTO scans (at, station, operator, input, outcome) VALUES ('t', 's', 'o', 'i', 'invalid')",
+        "UPDATE legs SET status = 'delivered' WHERE id = 1",
+        "INSERT INTO leg_events (leg, at, status, raw_code, raw_text, location, recorded_at)
+         VALUES (1, 't', 'delivered', '', '', '', 't')",
+        "INSERT INTO checkins (pep, outcome, seq, received_at, station, operator, entity)
+         VALUES (1, 'accepted', 1, 't', 's', 'o', '01')",
+        "INSERT INTO users (name, role, password_hash, created_at) VALUES ('u', 'viewer', 'h', 't')",
+    ] {
+        assert!(!explain_uses_ephemeral_table(&conn, sql), "{sql}");
+    }
+}
+
+/// One row in each table with a list CHECK, foreign keys off: each constraint is then tried
+/// by updating its column.
+fn one_row_each() -> Connection {
+    let conn = latest();
+    conn.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         INSERT INTO users (name, role, password_hash, created_at) VALUES ('u', 'admin', 'h', 't');
+         INSERT INTO tokens (name, role, token_hash, created_at) VALUES ('t', 'admin', 'h', 't');
+         INSERT INTO peps (pep_id, elector_id, generation, code_id, created_at)
+         VALUES ('PEP-1', 1, 1, 1, 't');
+         INSERT INTO legs (pep, direction, carrier, tracking, updated_at)
+         VALUES (1, 'outbound', 'dhl', '1', 't');
+         INSERT INTO leg_events (leg, at, status, raw_code, raw_text, location, recorded_at)
+         VALUES (1, 't', 'unknown', '', '', '', 't');
+         INSERT INTO scans (at, station, operator, input, outcome) VALUES ('t', 's', 'o', 'i', 'invalid');
+         INSERT INTO checkins (pep, outcome, seq, received_at, station, operator, entity)
+         VALUES (1, 'accepted', 1, '2022-06-01T00:00:00.000Z', 's', 'o', '01');",
+    )
+    .unwrap();
+    conn
+}
+
+#[test]
+fn list_checks_accept_exactly_the_values_the_domain_writes() {
+    let conn = one_row_each();
+    let names = |all: &[&'static str]| all.to_vec();
+    let cases: Vec<(&str, &str, Vec<&str>)> = vec![
+        (
+            "users",
+            "role",
+            Role::ALL.iter().map(|r| r.as_str()).collect(),
+        ),
+        (
+            "tokens",
+            "role",
+            Role::ALL.iter().map(|r| r.as_str()).collect(),
+        ),
+        (
+            "peps",
+            "stage",
+            Stage::ALL.iter().map(|s| s.as_str()).collect(),
+        ),
+        ("legs", "direction", names(&["outbound", "return"])),
+        (
+            "legs",
+            "carrier",
+            Carrier::ALL.iter().map(|c| c.as_str()).collect(),
+        ),
+        (
+            "legs",
+            "status",
+            LegStatus::ALL.iter().map(|s| s.as_str()).collect(),
+        ),
+        (
+            "leg_events",
+            "status",
+            LegStatus::ALL.iter().map(|s| s.as_str()).collect(),
+        ),
+        (
+            "scans",
+            "outcome",
+            Outcome::ALL.iter().map(|o| o.as_str()).collect(),
+        ),
+        ("checkins", "outcome", names(&["accepted", "late"])),
+    ];
+    let accepts = |table: &str, column: &str, value: &str| {
+        conn.execute(&format!("UPDATE {table} SET {column} = ?1"), [value])
+            .map(|n| assert_eq!(n, 1, "{table}"))
+            .is_ok()
+    };
+    for (table, column, allowed) in cases {
+        for value in &allowed {
+            assert!(
+                accepts(table, column, value),
+                "{table}.{column} = {value:?}"
+            );
+        }
+        let first = allowed[0];
+        for wrong in [
+            String::new(),
+            "x".into(),
+            first.to_ascii_uppercase(),
+            format!("{first} "),
+            format!("'{first}'"),
+        ] {
+            assert!(
+                !accepts(table, column, &wrong),
+                "{table}.{column} = {wrong:?}"
+            );
+        }
+    }
+    assert!(!accepts("checkins", "outcome", "duplicate"));
+    assert!(!accepts("legs", "direction", "inbound"));
+}

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod checkin;
 pub mod code;
+pub mod document;
 pub mod election;
 pub mod elector;
 pub mod entity;
@@ -10,6 +11,7 @@ pub mod geo;
 pub mod lnere;
 pub mod mec;
 pub mod pep;
+pub mod personal;
 pub mod role;
 pub mod stage;
 pub mod tracking;

@@ -14,6 +14,7 @@ pub mod lookup;
 pub mod methods;
 pub mod openapi;
 pub mod pages;
+pub mod params;
 pub mod policy;
 pub mod reception;
 pub mod search;

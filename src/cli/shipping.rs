@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use chrono::Utc;
 use clap::{Args, Subcommand};
 
+use crate::domain::pep::PepId;
 use crate::ops::{self, batches::NewBatch, Actor};
 
 #[derive(Debug, Subcommand)]
@@ -96,7 +97,8 @@ pub fn batch(db_path: &Path, c: BatchCommand) -> anyhow::Result<ExitCode> {
 
 pub fn reissue(db_path: &Path, a: ReissueArgs) -> anyhow::Result<ExitCode> {
     let db = super::open_existing(db_path)?;
-    let new = ops::reissue::reissue(&db, &a.pep_id, &a.reason, &Actor::cli(), Utc::now())?;
+    let id = PepId::parse(a.pep_id.trim()).map_err(|e| anyhow::anyhow!("pep_id: {e}"))?;
+    let new = ops::reissue::reissue(&db, &id, &a.reason, &Actor::cli(), Utc::now())?;
     println!("{new}");
     eprintln!("{} anulado; nuevo PEP {new} (fuera de lote)", a.pep_id);
     Ok(ExitCode::SUCCESS)

@@ -53,6 +53,39 @@ impl Outcome {
     }
 }
 
+/// The name of a scan station as staff type it: trimmed, 1 to [`StationName::MAX_CHARS`]
+/// characters, none of them refused as free text ([`super::text`]: controls, bidi and
+/// other format characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StationName(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "station: nombre de estación de 1 a {} caracteres",
+    StationName::MAX_CHARS
+)]
+pub struct BadStationName;
+
+impl StationName {
+    /// The longest name, in characters (not bytes).
+    pub const MAX_CHARS: usize = 40;
+
+    pub fn parse(raw: &str) -> Result<StationName, BadStationName> {
+        let s = raw.trim();
+        if s.is_empty()
+            || s.chars().count() > Self::MAX_CHARS
+            || s.chars().any(super::text::is_refused)
+        {
+            return Err(BadStationName);
+        }
+        Ok(StationName(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A receipt already recorded for the PEP.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PriorReceipt {
@@ -184,6 +217,18 @@ mod tests {
     #[test]
     fn a_signed_code_without_pep_is_unknown() {
         assert_eq!(decide(None, t(1), t(13)).outcome, Outcome::Unknown);
+    }
+
+    #[test]
+    fn a_station_name_is_trimmed_and_counted_in_characters() {
+        assert_eq!(StationName::parse("  mesa-1 ").unwrap().as_str(), "mesa-1");
+        let accented = "ó".repeat(StationName::MAX_CHARS);
+        assert!(accented.len() > StationName::MAX_CHARS);
+        assert!(StationName::parse(&accented).is_ok());
+        let long = "a".repeat(StationName::MAX_CHARS + 1);
+        for bad in ["", "   ", "mesa\u{7}", long.as_str()] {
+            assert_eq!(StationName::parse(bad), Err(BadStationName), "{bad:?}");
+        }
     }
 
     #[test]

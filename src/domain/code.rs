@@ -45,6 +45,9 @@ const CANONICAL_LEN: usize = SYMBOLS + 2;
 const HYPHENS: [usize; 2] = [6, 13];
 /// Longest input `parse_manual` looks at; anything longer is not a code.
 const MANUAL_MAX_LEN: usize = 64;
+/// Longest text a scan station may send (a QR read or a code typed by hand), in bytes.
+/// Longer input is refused at the edge; shorter garbage gets an "invalid" verdict.
+pub const MAX_SCAN_LEN: usize = 256;
 /// Domain separation of the MAC, so the key could never sign anything else by accident.
 const MAC_CONTEXT: &[u8] = b"pep-tracker/envelope-code/v1\0";
 

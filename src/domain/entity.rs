@@ -2,7 +2,7 @@
 //! Spanish names and usual abbreviations: the entity an elector abroad votes for.
 
 /// A Mexican federal entity.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Entity {
     /// INEGI code, two digits, "01" to "32".
     pub code: &'static str,
@@ -15,6 +15,37 @@ pub struct Entity {
 /// The entity with this INEGI code. Exact two-digit match only: "9" or " 09" give `None`.
 pub fn entity(code: &str) -> Option<&'static Entity> {
     ENTITIES.iter().find(|e| e.code == code)
+}
+
+/// The INEGI code of one of the 32 entities, checked: only [`EntityCode::parse`] makes one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EntityCode(&'static Entity);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("«{0}» no es una clave de entidad (01 a 32)")]
+pub struct BadEntityCode(pub String);
+
+impl EntityCode {
+    /// Exact two-digit codes only, as [`entity`].
+    pub fn parse(code: &str) -> Result<EntityCode, BadEntityCode> {
+        entity(code)
+            .map(EntityCode)
+            .ok_or_else(|| BadEntityCode(code.chars().take(8).collect()))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.0.code
+    }
+
+    pub fn entity(self) -> &'static Entity {
+        self.0
+    }
+}
+
+impl std::fmt::Display for EntityCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// All 32 entities, in INEGI code order.
@@ -103,6 +134,15 @@ mod tests {
         assert_eq!(entity("22").unwrap().name, "Querétaro");
         assert_eq!(entity("24").unwrap().name, "San Luis Potosí");
         assert_eq!(entity("31").unwrap().name, "Yucatán");
+    }
+
+    #[test]
+    fn an_entity_code_parses_only_from_an_exact_code_of_the_table() {
+        let c = EntityCode::parse("20").unwrap();
+        assert_eq!((c.as_str(), c.entity().name), ("20", "Oaxaca"));
+        for bad in ["1", "00", "33", " 01", "AGS", ""] {
+            assert!(EntityCode::parse(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

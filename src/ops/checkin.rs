@@ -6,10 +6,9 @@ use rusqlite::Transaction;
 use serde::Serialize;
 
 use super::{OpsError, Result};
-use crate::domain::checkin::{self, Outcome, PepFacts, Verdict};
+use crate::domain::checkin::{self, Outcome, PepFacts, StationName, Verdict};
 use crate::domain::code::{self, CodeId};
 use crate::domain::election::Election;
-use crate::domain::text;
 use crate::storage::reception::{self, ScanContext, ScanTarget};
 use crate::storage::{audit, election, Db};
 
@@ -21,19 +20,18 @@ pub struct Station {
 }
 
 impl Station {
-    /// Checks a station name typed by staff: 1–40 printable characters.
+    /// Checks a station name typed by staff (see [`StationName`]).
     pub fn new(station: &str, operator: &str) -> Result<Station> {
-        let s = station.trim();
-        if s.is_empty() || s.chars().count() > 40 || s.chars().any(char::is_control) {
-            return Err(OpsError::Invalid(
-                "station: nombre de estación de 1 a 40 caracteres".into(),
-            ));
-        }
-        text::check(s).map_err(|e| OpsError::Invalid(format!("station: {e}")))?;
-        Ok(Station {
-            station: s.to_string(),
+        let name = StationName::parse(station).map_err(|e| OpsError::Invalid(e.to_string()))?;
+        Ok(Station::at(&name, operator))
+    }
+
+    /// A station whose name was already read at the edge.
+    pub fn at(station: &StationName, operator: &str) -> Station {
+        Station {
+            station: station.as_str().to_string(),
             operator: operator.to_string(),
-        })
+        }
     }
 }
 

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use super::{Actor, OpsError, Result};
 use crate::documents::{self, BatchHeader, LabelLayout, PepLine};
 use crate::domain::code::{self, CodeId, EnvelopeCode};
+use crate::domain::document::BatchDocument;
 use crate::domain::election::Election;
 use crate::domain::{geo, lnere};
 use crate::storage::peps::{self, BatchPep};
@@ -99,6 +100,27 @@ pub fn render(
         Ok::<_, OpsError>(())
     })?;
     Ok(docs)
+}
+
+/// One file of a batch, after the whole batch passes validation (see [`render`]).
+pub fn file(
+    db: &Db,
+    key: &[u8; 32],
+    batch_id: i64,
+    doc: BatchDocument,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Vec<u8>> {
+    let layout = match doc {
+        BatchDocument::Labels4x6 => LabelLayout::Thermal4x6,
+        _ => LabelLayout::LetterSheet,
+    };
+    let docs = render(db, key, batch_id, layout, actor, now)?;
+    Ok(match doc {
+        BatchDocument::Manifest => docs.manifest,
+        BatchDocument::CourierCsv => docs.courier,
+        BatchDocument::Labels | BatchDocument::Labels4x6 => docs.labels,
+    })
 }
 
 /// Renders and writes `DIR/manifest.pdf`, `DIR/labels.pdf` and `DIR/courier.csv`.

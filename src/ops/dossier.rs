@@ -1,7 +1,7 @@
 //! The whole story of one PEP for its page: what it is and where it stands, both legs with
 //! every carrier event, the receipt of its envelope, the reissues before and after it, one
 //! merged timeline, and the audit records about it. Times in the election's time zone; the
-//! elector's personal data only when the caller may see it.
+//! elector's personal data and the cities of carrier events only with leave to see them.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::{OpsError, Result};
 use crate::domain::election::Election;
 use crate::domain::pep::PepId;
+use crate::domain::personal::{carrier_place, Casework, PersonalData};
 use crate::domain::stage::Stage;
 use crate::domain::{entity, geo};
 use crate::storage::dossier::{self as store, CheckinRow, ElectorRow, LegRow, PepRecord};
@@ -125,14 +126,13 @@ fn elector_view(r: ElectorRow, country: &str) -> ElectorView {
     }
 }
 
-/// The PEP page of `pep_id`; `reveal` shows the elector's personal data.
-pub fn dossier(db: &Db, pep_id: &str, reveal: bool) -> Result<Dossier> {
-    let id = PepId::parse(pep_id).map_err(|e| OpsError::NotFound(e.to_string()))?;
+/// The PEP page of `id`; `leave` shows the elector's personal data and event cities.
+pub fn dossier(db: &Db, id: &PepId, leave: Option<&PersonalData<Casework>>) -> Result<Dossier> {
     db.read(|c| {
         let tx = c.unchecked_transaction().map_err(StorageError::from)?;
         let e = election::load(&tx)?.ok_or(OpsError::NoElection)?;
-        let p = store::pep(&tx, &id)?
-            .ok_or_else(|| OpsError::NotFound(format!("no existe el {id}")))?;
+        let p =
+            store::pep(&tx, id)?.ok_or_else(|| OpsError::NotFound(format!("no existe el {id}")))?;
         let mut legs = Vec::new();
         for l in store::legs(&tx, p.id)? {
             let events = tracking::events(&tx, l.id)?;
@@ -141,7 +141,7 @@ pub fn dossier(db: &Db, pep_id: &str, reveal: bool) -> Result<Dossier> {
         let checkin = store::checkin(&tx, p.id)?;
         let generations = store::generations(&tx, p.elector_id)?;
         let records = audit::for_subject(&tx, &format!("pep:{id}"), AUDIT_SHOWN)?;
-        Ok(assemble(&e, p, legs, checkin, generations, records, reveal))
+        Ok(assemble(&e, p, legs, checkin, generations, records, leave))
     })
 }
 
@@ -154,9 +154,9 @@ fn assemble(
     checkin: Option<CheckinRow>,
     generations: Vec<(String, u32, Option<String>)>,
     records: Vec<crate::domain::audit::AuditRecord>,
-    reveal: bool,
+    leave: Option<&PersonalData<Casework>>,
 ) -> Dossier {
-    let timeline = timeline(e, &p, &legs, checkin.as_ref());
+    let timeline = timeline(e, &p, &legs, checkin.as_ref(), leave);
     let find_gen = |g: u32| generations.iter().find(|x| x.1 == g).map(|x| x.0.clone());
     let country = geo::country(&p.country).map_or(p.country.clone(), |c| c.name_es.to_string());
     Dossier {
@@ -172,7 +172,10 @@ fn assemble(
             .batch
             .as_ref()
             .map(|(id, name, _)| format!("{name} (lote {id})")),
-        legs: legs.iter().map(|(l, ev)| leg_view(e, l, ev)).collect(),
+        legs: legs
+            .iter()
+            .map(|(l, ev)| leg_view(e, l, ev, leave))
+            .collect(),
         checkin: checkin.map(|c| CheckinView {
             late: c.late,
             label: if c.late { "EXTEMPORÁNEO" } else { "ACEPTADO" },
@@ -195,14 +198,19 @@ fn assemble(
             })
             .collect(),
         can_reissue: !matches!(p.stage, Stage::Voided | Stage::Received),
-        elector: reveal.then(|| elector_view(p.elector.clone(), &country)),
+        elector: leave.map(|_| elector_view(p.elector.clone(), &country)),
         country,
         timeline,
         pep_id: p.pep_id,
     }
 }
 
-fn leg_view(e: &Election, l: &LegRow, events: &[tracking::StoredEvent]) -> LegView {
+fn leg_view(
+    e: &Election,
+    l: &LegRow,
+    events: &[tracking::StoredEvent],
+    leave: Option<&PersonalData<Casework>>,
+) -> LegView {
     LegView {
         direction: l.direction.label_es(),
         carrier: l.carrier.label(),
@@ -218,7 +226,7 @@ fn leg_view(e: &Election, l: &LegRow, events: &[tracking::StoredEvent]) -> LegVi
                 status_label: s.event.status.label_es(),
                 code: s.event.raw_code.clone(),
                 text: s.event.raw_text.clone(),
-                location: s.event.location.clone(),
+                location: carrier_place(&s.event.location, leave),
             })
             .collect(),
     }
@@ -230,6 +238,7 @@ fn timeline(
     p: &PepRecord,
     legs: &[LegWithEvents],
     checkin: Option<&CheckinRow>,
+    leave: Option<&PersonalData<Casework>>,
 ) -> Vec<TimelineEntry> {
     let entry = |at: &str, what: String, detail: String| TimelineEntry {
         at: at.to_string(),
@@ -264,9 +273,13 @@ fn timeline(
                     l.carrier.label(),
                     l.tracking
                 ),
-                format!("{}{code} {}", s.event.raw_text, s.event.location)
-                    .trim()
-                    .to_string(),
+                format!(
+                    "{}{code} {}",
+                    s.event.raw_text,
+                    carrier_place(&s.event.location, leave)
+                )
+                .trim()
+                .to_string(),
             ));
         }
     }

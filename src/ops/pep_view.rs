@@ -1,5 +1,6 @@
 //! One PEP for API clients: its stage, both courier legs with their events, and the receipt
-//! of its envelope. Carries no personal data (no name, address or elector key).
+//! of its envelope. Carries no name, address or elector key; the places of carrier events
+//! keep their city only for clients with leave to see personal data.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -7,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::{OpsError, Result};
 use crate::domain::pep::PepId;
+use crate::domain::personal::{carrier_place, Casework, PersonalData};
 use crate::domain::stage::{self, Receipt, Stage, StageFacts};
 use crate::domain::tracking::{Carrier, Direction, LegStatus, TrackingEvent};
 use crate::storage::pep_view::{pep_record, CheckinRecord, LegRecord, PepRecord};
@@ -114,13 +116,16 @@ pub fn view(record: PepRecord) -> PepView {
     }
 }
 
-/// The PEP named `pep_id`; `NotFound` for an unknown or malformed id alike.
-pub fn pep_view(db: &Db, pep_id: &str) -> Result<PepView> {
-    let not_found = || {
-        let shown: String = pep_id.chars().take(40).collect();
-        OpsError::NotFound(format!("no existe el PEP «{shown}»"))
-    };
-    let id = PepId::parse(pep_id).map_err(|_| not_found())?;
-    let record = db.read(|c| pep_record(c, &id))?;
-    record.map(view).ok_or_else(not_found)
+/// The PEP `id`; without `leave`, carrier event places show only their country.
+pub fn pep_view(db: &Db, id: &PepId, leave: Option<&PersonalData<Casework>>) -> Result<PepView> {
+    let record = db.read(|c| pep_record(c, id))?;
+    let mut v = record
+        .map(view)
+        .ok_or_else(|| OpsError::NotFound(format!("no existe el PEP «{id}»")))?;
+    for leg in [&mut v.outbound, &mut v.return_leg].into_iter().flatten() {
+        for ev in &mut leg.events {
+            ev.location = carrier_place(&ev.location, leave);
+        }
+    }
+    Ok(v)
 }

@@ -1,10 +1,12 @@
-//! The printed documents of reception: per-MEC list, custody act, late list (audited).
+//! The printed documents of reception: per-MEC list, custody act, late list (audited). The
+//! lists name electors, so they take leave to see personal data; the act has counts only.
 
 use chrono::{DateTime, Utc};
 
 use super::{Actor, OpsError, Result};
 use crate::documents::reception::{self as docs, LateRow, MecListRow, ReportMeta};
-use crate::domain::entity;
+use crate::domain::entity::EntityCode;
+use crate::domain::personal::{PersonalData, PrintedRecords};
 use crate::storage::{audit, election, tallies, Db};
 
 fn meta(db: &Db, subject: String, now: DateTime<Utc>) -> Result<ReportMeta> {
@@ -19,9 +21,8 @@ fn meta(db: &Db, subject: String, now: DateTime<Utc>) -> Result<ReportMeta> {
     })
 }
 
-fn mec_subject(entity_code: &str, mec: i64) -> String {
-    let name = entity::entity(entity_code).map_or("", |e| e.name);
-    format!("MEC postal {entity_code}-{mec} ({name})")
+fn mec_subject(entity: EntityCode, mec: i64) -> String {
+    format!("MEC postal {entity}-{mec} ({})", entity.entity().name)
 }
 
 fn audited(
@@ -52,11 +53,11 @@ fn pdf_err(e: crate::documents::DocumentError) -> OpsError {
     OpsError::Invalid(e.to_string())
 }
 
-fn mec_rows(db: &Db, entity_code: &str, mec: i64) -> Result<Vec<tallies::MecElector>> {
-    let rows = db.read(|c| tallies::mec_electors(c, entity_code, mec))?;
+fn mec_rows(db: &Db, entity: EntityCode, mec: i64) -> Result<Vec<tallies::MecElector>> {
+    let rows = db.read(|c| tallies::mec_electors(c, entity.as_str(), mec))?;
     if rows.is_empty() {
         return Err(OpsError::NotFound(format!(
-            "no existe la MEC {entity_code}-{mec}"
+            "no existe la MEC {entity}-{mec}"
         )));
     }
     Ok(rows)
@@ -65,12 +66,13 @@ fn mec_rows(db: &Db, entity_code: &str, mec: i64) -> Result<Vec<tallies::MecElec
 /// The list of electors of one MEC with "VOTÓ" marks.
 pub fn mec_list(
     db: &Db,
-    entity_code: &str,
+    entity: EntityCode,
     mec: i64,
+    _leave: &PersonalData<PrintedRecords>,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Vec<u8>> {
-    let rows: Vec<MecListRow> = mec_rows(db, entity_code, mec)?
+    let rows: Vec<MecListRow> = mec_rows(db, entity, mec)?
         .into_iter()
         .map(|r| MecListRow {
             name: r.name,
@@ -79,7 +81,7 @@ pub fn mec_list(
             seq: r.seq,
         })
         .collect();
-    let subject = mec_subject(entity_code, mec);
+    let subject = mec_subject(entity, mec);
     let pdf = docs::mec_list_pdf(&meta(db, subject.clone(), now)?, &rows).map_err(pdf_err)?;
     audited(db, actor, "print.mec_list", &subject, &pdf, now)?;
     Ok(pdf)
@@ -88,14 +90,14 @@ pub fn mec_list(
 /// The custody hand-off act of one MEC.
 pub fn custody_act(
     db: &Db,
-    entity_code: &str,
+    entity: EntityCode,
     mec: i64,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Vec<u8>> {
-    let rows = mec_rows(db, entity_code, mec)?;
+    let rows = mec_rows(db, entity, mec)?;
     let voted = rows.iter().filter(|r| r.voted).count();
-    let subject = mec_subject(entity_code, mec);
+    let subject = mec_subject(entity, mec);
     let pdf = docs::custody_act_pdf(&meta(db, subject.clone(), now)?, rows.len(), voted)
         .map_err(pdf_err)?;
     audited(db, actor, "print.custody_act", &subject, &pdf, now)?;
@@ -103,7 +105,12 @@ pub fn custody_act(
 }
 
 /// The list of late envelopes for the destruction act.
-pub fn late_list(db: &Db, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<u8>> {
+pub fn late_list(
+    db: &Db,
+    _leave: &PersonalData<PrintedRecords>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Vec<u8>> {
     let e = db
         .read(|c| election::load(c).map_err(OpsError::from))?
         .ok_or(OpsError::NoElection)?;

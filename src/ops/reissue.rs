@@ -9,12 +9,11 @@ use crate::storage::{audit, peps, reception, Db};
 /// Voids `pep_id` (its code is rejected as `voided` from now on) and returns the new PEP id.
 pub fn reissue(
     db: &Db,
-    pep_id: &str,
+    id: &PepId,
     reason: &str,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<PepId> {
-    let id = PepId::parse(pep_id.trim()).map_err(|e| OpsError::Invalid(format!("pep_id: {e}")))?;
     let reason = reason.trim();
     if reason.chars().count() < 5 || reason.chars().count() > 500 {
         return Err(OpsError::Invalid(
@@ -24,7 +23,7 @@ pub fn reissue(
     crate::domain::text::check(reason).map_err(|e| OpsError::Invalid(format!("reason: {e}")))?;
     db.write(|tx| {
         let old =
-            peps::find(tx, &id)?.ok_or_else(|| OpsError::NotFound(format!("no existe el {id}")))?;
+            peps::find(tx, id)?.ok_or_else(|| OpsError::NotFound(format!("no existe el {id}")))?;
         if old.voided_at.is_some() {
             return Err(OpsError::Conflict(format!(
                 "{id} ya fue anulado por una reposición"

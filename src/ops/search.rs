@@ -7,6 +7,8 @@ use serde::Serialize;
 use super::{OpsError, Result};
 use crate::domain::elector::ElectorKey;
 use crate::domain::pep::PepId;
+use crate::domain::personal::{Casework, PersonalData};
+use crate::domain::tracking::TrackingNumber;
 use crate::domain::{entity, geo};
 use crate::storage::search::{self as store, Hit};
 use crate::storage::Db;
@@ -19,7 +21,7 @@ pub const PAGE_SIZE: usize = 25;
 pub enum Query {
     PepId(PepId),
     ElectorKey(String),
-    Tracking(String),
+    Tracking(TrackingNumber),
     Name(String),
 }
 
@@ -53,12 +55,8 @@ pub fn classify(text: &str) -> Option<Query> {
     if let Ok(key) = ElectorKey::parse(&upper) {
         return Some(Query::ElectorKey(key.as_str().to_string()));
     }
-    let compact: String = upper.chars().filter(|c| !c.is_whitespace()).collect();
-    if compact.len() <= 40
-        && compact.chars().all(|c| c.is_ascii_alphanumeric())
-        && compact.chars().any(|c| c.is_ascii_digit())
-    {
-        return Some(Query::Tracking(compact));
+    if let Ok(n) = TrackingNumber::parse(&upper) {
+        return Some(Query::Tracking(n));
     }
     Some(Query::Name(t.chars().take(100).collect()))
 }
@@ -78,7 +76,8 @@ pub struct HitView {
     pub city: Option<String>,
 }
 
-fn view(h: Hit, reveal: bool) -> HitView {
+fn view(h: Hit, leave: Option<&PersonalData<Casework>>) -> HitView {
+    let reveal = leave.is_some();
     HitView {
         stage: h.stage.as_str(),
         stage_label: h.stage.label_es(),
@@ -103,10 +102,14 @@ pub struct Results {
     pub more: bool,
 }
 
-/// Runs the search; `reveal` says whether the caller may search by and see personal data.
-pub fn search(db: &Db, text: &str, page: usize, reveal: bool) -> Result<Results> {
-    let q = classify(text).ok_or_else(|| OpsError::Invalid("q: escriba qué buscar".into()))?;
-    if q.personal() && !reveal {
+/// Runs the search; only with `leave` may the caller search by and see personal data.
+pub fn search(
+    db: &Db,
+    q: &Query,
+    page: usize,
+    leave: Option<&PersonalData<Casework>>,
+) -> Result<Results> {
+    if q.personal() && leave.is_none() {
         return Err(OpsError::Invalid(format!(
             "La búsqueda por {} está reservada a administración y envíos; busque por \
              identificador de PEP o número de guía.",
@@ -114,17 +117,17 @@ pub fn search(db: &Db, text: &str, page: usize, reveal: bool) -> Result<Results>
         )));
     }
     let page = page.clamp(1, 10_000);
-    let mut hits = db.read(|c| match &q {
+    let mut hits = db.read(|c| match q {
         Query::PepId(id) => store::by_pep_id(c, id),
         Query::ElectorKey(k) => store::by_elector_key(c, k),
-        Query::Tracking(n) => store::by_tracking(c, n),
+        Query::Tracking(n) => store::by_tracking(c, n.as_str()),
         Query::Name(words) => store::by_name(c, words, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE),
     })?;
     let more = hits.len() > PAGE_SIZE;
     hits.truncate(PAGE_SIZE);
     Ok(Results {
         kind: q.kind_es(),
-        hits: hits.into_iter().map(|h| view(h, reveal)).collect(),
+        hits: hits.into_iter().map(|h| view(h, leave)).collect(),
         page,
         more,
     })
@@ -141,7 +144,7 @@ mod tests {
             Some(Query::PepId(PepId::new(123, 1)))
         );
         assert!(
-            matches!(classify("1Z 999 AA1 0123456784"), Some(Query::Tracking(n)) if n == "1Z999AA10123456784")
+            matches!(classify("1Z 999 AA1 0123456784"), Some(Query::Tracking(n)) if n.as_str() == "1Z999AA10123456784")
         );
         assert!(matches!(classify("794612345678"), Some(Query::Tracking(_))));
         assert_eq!(

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1` (bearer tokens): the counts and one PEP. The check-in route
 //! lives with reception; the OpenAPI document of them all in [`super::openapi`].
 
+use rocket::http::Status;
 use rocket::serde::json::Json;
 use rocket::{get, routes, Route, State};
 
@@ -8,6 +9,8 @@ use super::auth::Api;
 use super::error::{ApiError, ErrorBody};
 use super::policy::AnyRole;
 use super::App;
+use crate::domain::pep::{BadPepId, PepId};
+use crate::domain::personal::Casework;
 use crate::ops::{self, pep_view::PepView, stats::Stats};
 
 pub fn routes() -> Vec<Route> {
@@ -32,7 +35,7 @@ pub fn stats(_client: Api<AnyRole>, app: &State<App>) -> Result<Json<Stats>, Api
 }
 
 /// One PEP: its stage, both courier legs with their events, and the receipt of its envelope.
-/// No personal data.
+/// No personal data: event places keep their city only for administration and shipping.
 #[utoipa::path(
     get,
     path = "/api/v1/peps/{pep_id}",
@@ -53,9 +56,11 @@ pub fn stats(_client: Api<AnyRole>, app: &State<App>) -> Result<Json<Stats>, Api
 )]
 #[get("/peps/<pep_id>")]
 pub fn pep(
-    _client: Api<AnyRole>,
-    pep_id: &str,
+    client: Api<AnyRole>,
+    pep_id: Result<PepId, BadPepId>,
     app: &State<App>,
 ) -> Result<Json<PepView>, ApiError> {
-    Ok(Json(ops::pep_view::pep_view(&app.db, pep_id)?))
+    let id = pep_id.map_err(|e| ApiError::new(Status::NotFound, e.to_string()))?;
+    let leave = client.leave::<Casework>();
+    Ok(Json(ops::pep_view::pep_view(&app.db, &id, leave.as_ref())?))
 }

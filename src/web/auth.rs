@@ -9,6 +9,7 @@ use rocket::request::{FromRequest, Outcome, Request};
 
 use super::policy::Policy;
 use super::App;
+use crate::domain::personal::{PersonalData, Purpose};
 use crate::ops::users::{self, Principal};
 
 pub const SESSION_COOKIE: &str = "pep_session";
@@ -41,6 +42,13 @@ pub struct Page<P: Policy> {
     _policy: PhantomData<P>,
 }
 
+impl<P: Policy> Page<P> {
+    /// Leave to see personal data for purpose `U`, when this person's role has it.
+    pub fn leave<U: Purpose>(&self) -> Option<PersonalData<U>> {
+        PersonalData::of(self.user.role)
+    }
+}
+
 #[rocket::async_trait]
 impl<'r, P: Policy> FromRequest<'r> for Page<P> {
     type Error = Denied;
@@ -62,6 +70,13 @@ impl<'r, P: Policy> FromRequest<'r> for Page<P> {
 pub struct Api<P: Policy> {
     pub client: Principal,
     _policy: PhantomData<P>,
+}
+
+impl<P: Policy> Api<P> {
+    /// Leave to see personal data for purpose `U`, when the token's role has it.
+    pub fn leave<U: Purpose>(&self) -> Option<PersonalData<U>> {
+        PersonalData::of(self.client.role)
+    }
 }
 
 #[rocket::async_trait]

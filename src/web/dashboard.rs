@@ -3,6 +3,7 @@
 //! (`GET /dashboard/<table>`).
 
 use rocket::http::{ContentType, Header, Status};
+use rocket::request::FromParam;
 use rocket::{get, routes, Responder, Route, State};
 use rocket_dyn_templates::{context, Template};
 
@@ -19,12 +20,38 @@ pub fn routes() -> Vec<Route> {
     routes![dashboard, dashboard_csv]
 }
 
-/// The downloadable tables: file name and title.
-pub const TABLES: [(&str, &str); 3] = [
-    ("entidades.csv", "PEP por etapa y entidad"),
-    ("paises.csv", "PEP por etapa y país de residencia"),
-    ("recepcion-diaria.csv", "Sobres recibidos por día"),
-];
+/// The downloadable tables, by file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// "PEP por etapa y entidad".
+    ByEntity,
+    /// "PEP por etapa y país de residencia".
+    ByCountry,
+    /// "Sobres recibidos por día".
+    Daily,
+}
+
+impl Table {
+    pub const ALL: [Table; 3] = [Table::ByEntity, Table::ByCountry, Table::Daily];
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Table::ByEntity => "entidades.csv",
+            Table::ByCountry => "paises.csv",
+            Table::Daily => "recepcion-diaria.csv",
+        }
+    }
+}
+
+impl<'a> FromParam<'a> for Table {
+    type Error = &'a str;
+    fn from_param(param: &'a str) -> Result<Self, Self::Error> {
+        Table::ALL
+            .into_iter()
+            .find(|t| t.file_name() == param)
+            .ok_or(param)
+    }
+}
 
 #[get("/")]
 pub fn dashboard(
@@ -64,22 +91,22 @@ pub struct CsvFile {
 #[get("/dashboard/<table>")]
 pub fn dashboard_csv(
     _page: Page<AnyRole>,
-    table: &str,
+    table: Result<Table, &str>,
     app: &State<App>,
 ) -> Result<CsvFile, PageError> {
+    let table = table.map_err(|_| PageError::new(Status::NotFound, "Tabla desconocida."))?;
     let (_, p) = progress::progress(&app.db)?;
     let body = match table {
-        "entidades.csv" => progress::stage_csv(&p.by_entity, "Entidad"),
-        "paises.csv" => progress::stage_csv(&p.by_country, "País"),
-        "recepcion-diaria.csv" => progress::daily_csv(&p.daily),
-        _ => return Err(PageError::new(Status::NotFound, "Tabla desconocida.")),
+        Table::ByEntity => progress::stage_csv(&p.by_entity, "Entidad"),
+        Table::ByCountry => progress::stage_csv(&p.by_country, "País"),
+        Table::Daily => progress::daily_csv(&p.daily),
     };
     Ok(CsvFile {
         body,
         kind: ContentType::CSV,
         disposition: Header::new(
             "Content-Disposition",
-            format!("attachment; filename=\"{table}\""),
+            format!("attachment; filename=\"{}\"", table.file_name()),
         ),
     })
 }

@@ -1,8 +1,9 @@
 //! The Rocket web application: pages for staff, the JSON API, and their guards.
 //!
-//! A handler extracts typed input, converts it to domain types, calls one `ops` function and
-//! maps the result to a template, a redirect or JSON. Roles are stated per route (see
-//! [`policy`]); errors map to status codes in [`error`].
+//! A handler extracts typed input (path segments, form and JSON fields parse straight into
+//! domain types, see [`params`]), calls one `ops` function and maps the result to a template,
+//! a redirect or JSON. Roles are stated per route (see [`policy`]); personal data needs the
+//! leave a role gives (`domain::personal`); errors map to status codes in [`error`].
 
 pub mod api;
 pub mod auth;
@@ -15,6 +16,7 @@ pub mod lookup;
 pub mod methods;
 pub mod openapi;
 pub mod pages;
+pub mod params;
 pub mod policy;
 pub mod reception;
 pub mod redirect;

@@ -34,6 +34,11 @@ policy!(
     Reception = [Admin, Reception]
 );
 policy!(
+    /// The lists reception prints, which name electors: only roles with leave to see
+    /// personal data for them (`domain::personal::PrintedRecords`) and a reason to print.
+    ReceptionRecords = [Admin, Reception]
+);
+policy!(
     /// Oversight of reception: its desk, administration and read-only observers.
     Oversight = [Admin, Reception, Viewer]
 );
@@ -99,15 +104,34 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ),
     (
         "GET",
-        "/reception/mec/<entity>/<mec>/<file>",
+        "/reception/mec/<entity>/<mec>/lista.pdf",
+        Access::Roles(ReceptionRecords::ROLES),
+    ),
+    (
+        "GET",
+        "/reception/mec/<entity>/<mec>/acta.pdf",
         Access::Roles(Oversight::ROLES),
     ),
     (
         "GET",
         "/reception/late.pdf",
-        Access::Roles(Oversight::ROLES),
+        Access::Roles(ReceptionRecords::ROLES),
     ),
     ("GET", "/settings/cutoff", Access::Roles(AdminOnly::ROLES)),
     ("POST", "/settings/cutoff", Access::Roles(AdminOnly::ROLES)),
     ("GET", "/queues", Access::Roles(Tracking::ROLES)),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::personal::{PersonalData, PrintedRecords};
+
+    #[test]
+    fn every_role_admitted_to_the_printed_lists_has_leave_to_see_what_they_name() {
+        for &role in ReceptionRecords::ROLES {
+            assert!(PersonalData::<PrintedRecords>::of(role).is_some(), "{role}");
+        }
+        assert!(!ReceptionRecords::ROLES.contains(&Role::Viewer));
+    }
+}

@@ -2,7 +2,7 @@
 //! check-in API, reconciliation, and the cutoff setting.
 
 use chrono::Utc;
-use rocket::form::{Form, FromForm};
+use rocket::form::{self, Form, FromForm};
 use rocket::http::{ContentType, Status};
 use rocket::serde::json::{Error as JsonError, Json};
 use rocket::{get, post, routes, Route, State};
@@ -12,8 +12,12 @@ use serde::Deserialize;
 use super::auth::{Api, Page};
 use super::csrf::CsrfToken;
 use super::error::{json_body, ApiError, ErrorBody, PageError};
-use super::policy::{AdminOnly, Oversight, Reception};
+use super::params::ScanText;
+use super::policy::{AdminOnly, Oversight, Reception, ReceptionRecords};
 use super::App;
+use crate::domain::checkin::StationName;
+use crate::domain::entity::{BadEntityCode, EntityCode};
+use crate::domain::personal::{PersonalData, PrintedRecords};
 use crate::ops::checkin::{CheckinResult, Station};
 use crate::ops::{self, OpsError};
 
@@ -28,23 +32,35 @@ pub fn routes() -> Vec<Route> {
         reconciliation_csv,
         cutoff_page,
         cutoff_post,
-        mec_pdf,
+        mec_list_pdf,
+        mec_act_pdf,
         late_pdf
     ]
 }
 
 /// The one door to the check-in rule for web callers: the app's check-in writer.
-async fn submit(app: &App, code: &str, who: Station) -> Result<CheckinResult, OpsError> {
-    app.checkins.submit(&app.code_key, code, who).await
+async fn submit(app: &App, code: &ScanText, who: Station) -> Result<CheckinResult, OpsError> {
+    app.checkins.submit(&app.code_key, code.as_str(), who).await
 }
 
 #[derive(FromForm)]
-pub struct ScanForm {
+pub struct ScanForm<'r> {
     csrf: String,
-    #[field(validate = len(..=40))]
-    station: String,
-    #[field(validate = len(..=256))]
-    code: String,
+    /// Kept as a result so that a bad name is answered in the route's own format.
+    station: form::Result<'r, StationName>,
+    code: ScanText,
+}
+
+impl ScanForm<'_> {
+    /// The station, or the reason its name was refused.
+    fn station(&self) -> Result<&StationName, String> {
+        self.station.as_ref().map_err(|errors| {
+            errors
+                .iter()
+                .next()
+                .map_or_else(|| "station: no válido".to_string(), |e| e.kind.to_string())
+        })
+    }
 }
 
 fn station_view(
@@ -87,13 +103,16 @@ pub fn station_page(
 pub async fn station_post(
     page: Page<Reception>,
     csrf: CsrfToken,
-    form: Form<ScanForm>,
+    form: Form<ScanForm<'_>>,
     app: &State<App>,
 ) -> Result<Template, PageError> {
     csrf.check(&form.csrf)?;
-    let who = Station::new(&form.station, page.user.actor().as_str())?;
+    let station = form
+        .station()
+        .map_err(|m| PageError::new(Status::UnprocessableEntity, m))?;
+    let who = Station::at(station, page.user.actor().as_str());
     let result = submit(app, &form.code, who).await?;
-    station_view(app, &page, &csrf.0, form.station.trim(), Some(&result))
+    station_view(app, &page, &csrf.0, station.as_str(), Some(&result))
 }
 
 /// The station page's script posts here and repaints without reloading.
@@ -101,7 +120,7 @@ pub async fn station_post(
 pub async fn station_scan(
     page: Page<Reception>,
     csrf: CsrfToken,
-    form: Form<ScanForm>,
+    form: Form<ScanForm<'_>>,
     app: &State<App>,
 ) -> Result<Json<CheckinResult>, ApiError> {
     if csrf.check(&form.csrf).is_err() {
@@ -110,7 +129,10 @@ pub async fn station_scan(
             message: "CSRF: recargue la página".into(),
         });
     }
-    let who = Station::new(&form.station, page.user.actor().as_str())?;
+    let station = form
+        .station()
+        .map_err(|m| ApiError::new(Status::UnprocessableEntity, m))?;
+    let who = Station::at(station, page.user.actor().as_str());
     Ok(Json(submit(app, &form.code, who).await?))
 }
 
@@ -118,16 +140,11 @@ pub async fn station_scan(
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct CheckinRequest {
     /// The code read from the QR, or the human-readable code typed by hand.
-    #[schema(max_length = 256, example = "7K2M9Q-4TX1BC-8HNR0D")]
-    code: String,
-    /// Name of the scan station: up to 40 characters, not all blank, no control characters.
-    #[schema(
-        min_length = 1,
-        max_length = 40,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
-        example = "mesa-1"
-    )]
-    station: String,
+    #[schema(inline)]
+    code: ScanText,
+    /// Name of the scan station (limits in its schema).
+    #[schema(inline)]
+    station: StationName,
 }
 
 /// Checks in one returned envelope: the verdict of the scan-station rule.
@@ -155,10 +172,7 @@ pub async fn api_checkin(
     app: &State<App>,
 ) -> Result<Json<CheckinResult>, ApiError> {
     let req = json_body(req)?;
-    if req.code.len() > 256 {
-        return Err(OpsError::Invalid("code: más de 256 caracteres".into()).into());
-    }
-    let who = Station::new(&req.station, client.client.actor().as_str())?;
+    let who = Station::at(&req.station, client.client.actor().as_str());
     Ok(Json(submit(app, &req.code, who).await?))
 }
 
@@ -178,9 +192,10 @@ pub fn reconciliation(
     app: &State<App>,
 ) -> Result<Template, PageError> {
     let r = ops::reconcile::reconcile(&app.db)?;
+    let records = page.leave::<PrintedRecords>().is_some();
     Ok(Template::render(
         "reconciliation",
-        context! { title: "Conciliación de la recepción", user: &page.user, csrf: csrf.0, r },
+        context! { title: "Conciliación de la recepción", user: &page.user, csrf: csrf.0, r, records },
     ))
 }
 
@@ -258,32 +273,57 @@ pub fn cutoff_post(
     }
 }
 
-/// `lista.pdf` (electors with VOTÓ) or `acta.pdf` (custody hand-off) of one MEC.
-#[get("/reception/mec/<entity>/<mec>/<file>")]
-pub fn mec_pdf(
-    page: Page<Oversight>,
-    entity: &str,
+/// Leave for the lists reception prints, or 403 (the route's policy admits only roles that
+/// have it; this is the check the use case itself demands).
+fn records_leave<P: super::policy::Policy>(
+    page: &Page<P>,
+) -> Result<PersonalData<PrintedRecords>, PageError> {
+    page.leave().ok_or_else(|| {
+        PageError::new(
+            Status::Forbidden,
+            "Esta lista contiene datos personales: su rol no puede descargarla.",
+        )
+    })
+}
+
+/// `lista.pdf`: the electors of one MEC with VOTÓ marks (names and elector keys).
+#[get("/reception/mec/<entity>/<mec>/lista.pdf")]
+pub fn mec_list_pdf(
+    page: Page<ReceptionRecords>,
+    entity: Result<EntityCode, BadEntityCode>,
     mec: i64,
-    file: &str,
     app: &State<App>,
 ) -> Result<(ContentType, Vec<u8>), PageError> {
+    let leave = records_leave(&page)?;
+    let entity = entity.map_err(|e| PageError::new(Status::NotFound, e.to_string()))?;
     let actor = page.user.actor();
-    let pdf = match file {
-        "lista.pdf" => ops::reception_docs::mec_list(&app.db, entity, mec, &actor, Utc::now())?,
-        "acta.pdf" => ops::reception_docs::custody_act(&app.db, entity, mec, &actor, Utc::now())?,
-        _ => return Err(PageError::new(Status::NotFound, "Documento desconocido.")),
-    };
+    let pdf = ops::reception_docs::mec_list(&app.db, entity, mec, &leave, &actor, Utc::now())?;
     Ok((ContentType::PDF, pdf))
 }
 
-/// "Relación de sobres extemporáneos".
-#[get("/reception/late.pdf")]
-pub fn late_pdf(
+/// `acta.pdf`: the custody hand-off act of one MEC (counts only).
+#[get("/reception/mec/<entity>/<mec>/acta.pdf")]
+pub fn mec_act_pdf(
     page: Page<Oversight>,
+    entity: Result<EntityCode, BadEntityCode>,
+    mec: i64,
     app: &State<App>,
 ) -> Result<(ContentType, Vec<u8>), PageError> {
+    let entity = entity.map_err(|e| PageError::new(Status::NotFound, e.to_string()))?;
+    let actor = page.user.actor();
+    let pdf = ops::reception_docs::custody_act(&app.db, entity, mec, &actor, Utc::now())?;
+    Ok((ContentType::PDF, pdf))
+}
+
+/// "Relación de sobres extemporáneos" (senders' names and cities).
+#[get("/reception/late.pdf")]
+pub fn late_pdf(
+    page: Page<ReceptionRecords>,
+    app: &State<App>,
+) -> Result<(ContentType, Vec<u8>), PageError> {
+    let leave = records_leave(&page)?;
     Ok((
         ContentType::PDF,
-        ops::reception_docs::late_list(&app.db, &page.user.actor(), Utc::now())?,
+        ops::reception_docs::late_list(&app.db, &leave, &page.user.actor(), Utc::now())?,
     ))
 }

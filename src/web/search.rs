@@ -1,6 +1,6 @@
 //! Search (`GET /search?q=`) and the page of one PEP (`GET /peps/<pep_id>`), for every role.
-//! The elector's name and address appear only for administration and shipping, who also get
-//! the reissue form.
+//! The elector's name and address, and the cities of carrier events, appear only with leave
+//! for casework (administration and shipping), who also get the reissue form.
 
 use rocket::http::Status;
 use rocket::{get, routes, Route, State};
@@ -9,18 +9,14 @@ use rocket_dyn_templates::{context, Template};
 use super::auth::Page;
 use super::csrf::CsrfToken;
 use super::error::PageError;
-use super::policy::{AnyRole, Policy, Shipping};
+use super::policy::AnyRole;
 use super::App;
-use crate::ops::users::Principal;
+use crate::domain::pep::{BadPepId, PepId};
+use crate::domain::personal::{Casework, PersonalData};
 use crate::ops::{dossier, search, OpsError};
 
 pub fn routes() -> Vec<Route> {
     routes![search_page, pep_page]
-}
-
-/// Whether this person handles personal data (names, addresses).
-fn reveals(user: &Principal) -> bool {
-    Shipping::ROLES.contains(&user.role)
 }
 
 #[get("/search?<q>&<page>")]
@@ -31,16 +27,16 @@ pub fn search_page(
     page: Option<usize>,
     app: &State<App>,
 ) -> Result<(Status, Template), PageError> {
-    let reveal = reveals(&p.user);
+    let leave: Option<PersonalData<Casework>> = p.leave();
+    let reveal = leave.is_some();
     let q: String = q.unwrap_or("").trim().chars().take(200).collect();
-    let (status, results, error) = if q.is_empty() {
-        (Status::Ok, None, None)
-    } else {
-        match search::search(&app.db, &q, page.unwrap_or(1), reveal) {
+    let (status, results, error) = match search::classify(&q) {
+        None => (Status::Ok, None, None),
+        Some(query) => match search::search(&app.db, &query, page.unwrap_or(1), leave.as_ref()) {
             Ok(r) => (Status::Ok, Some(r), None),
             Err(OpsError::Invalid(m)) => (Status::UnprocessableEntity, None, Some(m)),
             Err(e) => return Err(e.into()),
-        }
+        },
     };
     Ok((
         status,
@@ -55,14 +51,16 @@ pub fn search_page(
 pub fn pep_page(
     p: Page<AnyRole>,
     csrf: CsrfToken,
-    pep_id: &str,
+    pep_id: Result<PepId, BadPepId>,
     reissued: Option<&str>,
     app: &State<App>,
 ) -> Result<Template, PageError> {
-    let reveal = reveals(&p.user);
-    let d = dossier::dossier(&app.db, pep_id, reveal)?;
+    let id = pep_id.map_err(|e| PageError::new(Status::NotFound, e.to_string()))?;
+    let leave: Option<PersonalData<Casework>> = p.leave();
+    let reveal = leave.is_some();
+    let d = dossier::dossier(&app.db, &id, leave.as_ref())?;
     // Only a PEP id is echoed back from the query string.
-    let reissued = reissued.filter(|r| crate::domain::pep::PepId::parse(r).is_ok());
+    let reissued = reissued.filter(|r| PepId::parse(r).is_ok());
     Ok(Template::render(
         "pep",
         context! {

@@ -13,7 +13,8 @@ use super::error::PageError;
 use super::policy::{AnyRole, Shipping};
 use super::redirect::LocalPath;
 use super::App;
-use crate::documents::LabelLayout;
+use crate::domain::document::{BatchDocument, UnknownDocument};
+use crate::domain::pep::{BadPepId, PepId};
 use crate::ops::{self, batches::NewBatch, OpsError};
 
 pub fn routes() -> Vec<Route> {
@@ -106,43 +107,21 @@ pub struct Download {
 pub fn batch_file(
     p: Page<Shipping>,
     id: i64,
-    file: &str,
+    file: Result<BatchDocument, UnknownDocument>,
     app: &State<App>,
 ) -> Result<Download, PageError> {
-    let layout = if file == "labels-4x6.pdf" {
-        LabelLayout::Thermal4x6
-    } else {
-        LabelLayout::LetterSheet
-    };
-    if ![
-        "manifest.pdf",
-        "labels.pdf",
-        "labels-4x6.pdf",
-        "courier.csv",
-    ]
-    .contains(&file)
-    {
-        return Err(PageError::new(Status::NotFound, "Documento desconocido."));
-    }
-    let docs = ops::documents::render(
-        &app.db,
-        &app.code_key,
-        id,
-        layout,
-        &p.user.actor(),
-        Utc::now(),
-    )?;
-    let (body, kind) = match file {
-        "manifest.pdf" => (docs.manifest, ContentType::PDF),
-        "courier.csv" => (docs.courier, ContentType::CSV),
-        _ => (docs.labels, ContentType::PDF),
-    };
+    let doc = file.map_err(|_| PageError::new(Status::NotFound, "Documento desconocido."))?;
+    let body = ops::documents::file(&app.db, &app.code_key, id, doc, &p.user.actor(), Utc::now())?;
     Ok(Download {
         body,
-        kind,
+        kind: if doc.is_pdf() {
+            ContentType::PDF
+        } else {
+            ContentType::CSV
+        },
         disposition: Header::new(
             "Content-Disposition",
-            format!("attachment; filename=\"lote-{id}-{file}\""),
+            format!("attachment; filename=\"lote-{id}-{}\"", doc.file_name()),
         ),
     })
 }
@@ -161,7 +140,7 @@ pub struct ReissueForm {
 pub fn reissue(
     p: Page<Shipping>,
     csrf: CsrfToken,
-    pep_id: &str,
+    pep_id: Result<PepId, BadPepId>,
     form: Form<ReissueForm>,
     app: &State<App>,
 ) -> Result<Redirect, PageError> {
@@ -170,6 +149,8 @@ pub fn reissue(
     let back = LocalPath::optional(form.back.as_deref())
         .map_err(|e| PageError::new(Status::BadRequest, e.to_string()))?
         .unwrap_or_else(|| LocalPath::or(None, "/batches"));
-    let new = ops::reissue::reissue(&app.db, pep_id, &form.reason, &p.user.actor(), Utc::now())?;
+    let id =
+        pep_id.map_err(|e| PageError::new(Status::UnprocessableEntity, format!("pep_id: {e}")))?;
+    let new = ops::reissue::reissue(&app.db, &id, &form.reason, &p.user.actor(), Utc::now())?;
     Ok(Redirect::to(back.with_param("reissued", &new.to_string())))
 }

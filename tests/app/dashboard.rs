@@ -3,6 +3,7 @@
 //! every table as CSV.
 
 use chrono::{DateTime, Duration, Utc};
+use pep_tracker::domain::pep::PepId;
 use pep_tracker::domain::role::Role;
 use pep_tracker::domain::stage::Stage;
 use pep_tracker::domain::tracking::{apply, LegStatus, TrackingEvent};
@@ -63,7 +64,7 @@ pub fn cutoff(app: &TestApp) -> DateTime<Utc> {
 fn reissue(app: &TestApp, pep: &str) -> String {
     ops::reissue::reissue(
         &app.db,
-        pep,
+        &PepId::parse(pep).unwrap(),
         "devuelto por la paquetería",
         &Actor::system(),
         Utc::now(),

@@ -123,7 +123,7 @@ fn station_and_batch_names_and_reasons_refuse_bidi_and_invisible_characters() {
             ..Default::default()
         };
         assert!(ops::batches::create(&app.db, &spec, &Actor::system(), now).is_err());
-        let pep = app.pep_ids(1)[0].clone();
+        let pep = pep_tracker::domain::pep::PepId::parse(&app.pep_ids(1)[0]).unwrap();
         let reason = format!("motivo {evil} largo");
         assert!(ops::reissue::reissue(&app.db, &pep, &reason, &Actor::system(), now).is_err());
         assert!(ops::election_cutoff::change_cutoff(

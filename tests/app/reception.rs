@@ -2,6 +2,9 @@
 //! the cutoff, reconciliation.
 
 use chrono::Utc;
+use pep_tracker::domain::entity::EntityCode;
+use pep_tracker::domain::pep::PepId;
+use pep_tracker::domain::personal::{PersonalData, PrintedRecords};
 use pep_tracker::domain::role::Role;
 use pep_tracker::ops::checkin_queue::{CheckinQueue, MAX_GROUP};
 use pep_tracker::ops::{self, Actor};
@@ -99,7 +102,7 @@ fn a_reissued_pep_s_old_code_is_voided_and_the_new_one_accepted() {
     let old_code = app.code_of(&old);
     let new = ops::reissue::reissue(
         &app.db,
-        &old,
+        &PepId::parse(&old).unwrap(),
         "PEP devuelto: domicilio inexistente",
         &Actor::system(),
         Utc::now(),
@@ -307,11 +310,13 @@ fn the_mec_list_marks_voto_and_the_late_list_names_the_sender() {
     let peps = app.pep_ids(2);
     let (_, r) = scan(&client, &token, &app.code_of(&peps[0]), "m");
     let (entity, mec) = (
-        r["entity"].as_str().unwrap().to_string(),
+        EntityCode::parse(r["entity"].as_str().unwrap()).unwrap(),
         r["mec"].as_i64().unwrap(),
     );
+    let leave = PersonalData::<PrintedRecords>::of(Role::Reception).unwrap();
     let now = Utc::now();
-    let list = ops::reception_docs::mec_list(&app.db, &entity, mec, &Actor::system(), now).unwrap();
+    let list =
+        ops::reception_docs::mec_list(&app.db, entity, mec, &leave, &Actor::system(), now).unwrap();
     assert!(list.starts_with(b"%PDF-"));
     ops::election_cutoff::change_cutoff(
         &app.db,
@@ -322,11 +327,13 @@ fn the_mec_list_marks_voto_and_the_late_list_names_the_sender() {
     )
     .unwrap();
     scan(&client, &token, &app.code_of(&peps[1]), "m");
-    let late = ops::reception_docs::late_list(&app.db, &Actor::system(), now).unwrap();
+    let late = ops::reception_docs::late_list(&app.db, &leave, &Actor::system(), now).unwrap();
     let act =
-        ops::reception_docs::custody_act(&app.db, &entity, mec, &Actor::system(), now).unwrap();
+        ops::reception_docs::custody_act(&app.db, entity, mec, &Actor::system(), now).unwrap();
     assert!(act.starts_with(b"%PDF-"));
-    assert!(ops::reception_docs::mec_list(&app.db, &entity, 99, &Actor::system(), now).is_err());
+    assert!(
+        ops::reception_docs::mec_list(&app.db, entity, 99, &leave, &Actor::system(), now).is_err()
+    );
     let Some(text) = pdf_text(&list) else {
         assert!(
             std::env::var_os("CI").is_none(),

@@ -11,7 +11,9 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 
-pub use numbers::{normalize_tracking, synthetic_tracking, validate_tracking};
+pub use numbers::{
+    normalize_tracking, synthetic_tracking, validate_tracking, BadTrackingNumber, TrackingNumber,
+};
 
 /// A courier, named as in files and APIs: `fedex`, `ups`, `dhl`.
 #[derive(

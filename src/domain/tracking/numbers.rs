@@ -37,6 +37,45 @@ pub fn normalize_tracking(carrier: Carrier, raw: &str) -> Result<String, String>
     Ok(n)
 }
 
+/// A courier tracking number (guía) in the shape every carrier's numbers share: upper-case
+/// ASCII letters and digits, at least one digit, 1 to [`TrackingNumber::MAX_LEN`] of them.
+/// Spaces typed by people are dropped and letters upper-cased. The carrier's own format and
+/// check digit: [`TrackingNumber::for_carrier`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TrackingNumber(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "número de guía: letras y dígitos, de 1 a {} caracteres",
+    TrackingNumber::MAX_LEN
+)]
+pub struct BadTrackingNumber;
+
+impl TrackingNumber {
+    pub const MAX_LEN: usize = 40;
+
+    pub fn parse(raw: &str) -> Result<TrackingNumber, BadTrackingNumber> {
+        let n: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        let shaped = n.len() <= Self::MAX_LEN
+            && n.chars().all(|c| c.is_ascii_alphanumeric())
+            && n.chars().any(|c| c.is_ascii_digit());
+        shaped.then_some(TrackingNumber(n)).ok_or(BadTrackingNumber)
+    }
+
+    /// A number of `carrier`, its format and check digit verified (see [`normalize_tracking`]).
+    pub fn for_carrier(carrier: Carrier, raw: &str) -> Result<TrackingNumber, String> {
+        normalize_tracking(carrier, raw).map(TrackingNumber)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 fn digits_only(number: &str, what: &str) -> Result<Vec<u32>, String> {
     number
         .chars()

@@ -154,3 +154,15 @@ fn an_exception_cleared_by_a_newer_scan_is_in_transit_again() {
     );
     assert_eq!(s.status, LegStatus::InTransit);
 }
+
+#[test]
+fn a_tracking_number_is_compacted_upper_cased_and_shaped() {
+    let n = TrackingNumber::parse(" 1z 999 aa1 0123456784 ").unwrap();
+    assert_eq!(n.as_str(), "1Z999AA10123456784");
+    let long = "1".repeat(TrackingNumber::MAX_LEN + 1);
+    for bad in ["", "ABC", "12-34", long.as_str()] {
+        assert!(TrackingNumber::parse(bad).is_err(), "{bad:?}");
+    }
+    assert!(TrackingNumber::for_carrier(Carrier::Ups, "1Z999AA10123456784").is_ok());
+    assert!(TrackingNumber::for_carrier(Carrier::Ups, "1Z999AA10123456785").is_err());
+}

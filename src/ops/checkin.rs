@@ -107,7 +107,7 @@ fn record_tx(
     let (verdict, target) = match &scan.code {
         Err(v) => (v.clone(), None),
         Ok(id) => {
-            let target = reception::scan_target(tx, id.get())?;
+            let target = reception::scan_target(tx, *id)?;
             let facts = target.as_ref().map(|t| PepFacts {
                 voided: t.voided,
                 prior: t.prior.clone(),
@@ -170,7 +170,7 @@ impl Recorded {
             label: self.verdict.outcome.label_es(),
             reason: self.verdict.reason,
             mec: t.as_ref().and_then(|t| t.mec).filter(|_| accepted),
-            pep_id: t.as_ref().map(|t| t.pep_id.clone()),
+            pep_id: t.as_ref().map(|t| t.pep_id.to_string()),
             entity: t.map(|t| t.entity),
             sequence: self.sequence,
             received_at: crate::storage::ts(self.at),

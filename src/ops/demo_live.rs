@@ -15,7 +15,7 @@ use super::{Actor, OpsError, Result};
 use crate::carriers::poller::Carriers;
 use crate::carriers::sim::Sim;
 use crate::documents::LabelLayout;
-use crate::domain::code::{CodeId, EnvelopeCode};
+use crate::domain::code::EnvelopeCode;
 use crate::domain::tracking::{synthetic_tracking, Carrier};
 use crate::storage::{peps, reception, Db};
 
@@ -83,10 +83,7 @@ pub async fn tick(
     .await?;
     let who = Station::new("recepcion-demo", "system")?;
     let mut scanned = 0;
-    for code_id in db.read(|c| reception::returned_unscanned(c, 40))? {
-        let Some(id) = CodeId::new(code_id) else {
-            continue;
-        };
+    for id in db.read(|c| reception::returned_unscanned(c, 40))? {
         let code = EnvelopeCode::issue(key, id);
         check_in(db, key, code.as_str(), &who)?;
         scanned += 1;

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Actor, OpsError, Result};
 use crate::documents::{self, BatchHeader, LabelLayout, PepLine};
-use crate::domain::code::{self, CodeId, EnvelopeCode};
+use crate::domain::code::{self, EnvelopeCode};
 use crate::domain::election::Election;
 use crate::domain::{geo, lnere};
 use crate::storage::peps::{self, BatchPep};
@@ -166,7 +166,7 @@ fn validate(e: &Election, key: &[u8; 32], rows: &[BatchPep]) -> (Vec<PepLine>, V
 }
 
 fn check_pep(r: &BatchPep, key: &[u8; 32]) -> std::result::Result<PepLine, Vec<String>> {
-    let e = r.elector.as_ref().map_err(|err| vec![err.clone()])?;
+    let e = r.elector.as_ref().map_err(|err| vec![err.to_string()])?;
     let a = &e.address;
     // The same field rules as the import: a row edited since then is caught here.
     let fields = [
@@ -191,12 +191,12 @@ fn check_pep(r: &BatchPep, key: &[u8; 32]) -> std::result::Result<PepLine, Vec<S
             .map(|f| format!("{}: {}", f.field, f.reason))
             .collect(),
     };
-    let code = CodeId::new(r.pep.code_id).map(|id| (id, EnvelopeCode::issue(key, id)));
-    match &code {
-        Some((id, c)) if code::parse(c.as_str()).and_then(|u| u.verify(key)).ok() == Some(*id) => {}
-        _ => errs.push(
+    let id = r.pep.code_id;
+    let code = EnvelopeCode::issue(key, id);
+    if code::parse(code.as_str()).and_then(|u| u.verify(key)).ok() != Some(id) {
+        errs.push(
             "el código del sobre no se verifica (code_id fuera de rango o clave distinta)".into(),
-        ),
+        );
     }
     for text in [&e.full_name(), &a.line1, &a.city] {
         let bad = documents::unsupported_chars(text);
@@ -223,6 +223,6 @@ fn check_pep(r: &BatchPep, key: &[u8; 32]) -> std::result::Result<PepLine, Vec<S
         phone: e.phone.clone(),
         email: e.email.clone(),
         guia: r.guia.clone(),
-        code: code.expect("verified above").1,
+        code,
     })
 }

@@ -9,7 +9,7 @@ use super::{OpsError, Result};
 use crate::domain::pep::PepId;
 use crate::domain::stage::{self, Receipt, Stage, StageFacts};
 use crate::domain::tracking::{Carrier, Direction, LegStatus, TrackingEvent};
-use crate::storage::pep_view::{pep_record, CheckinRecord, LegRecord, PepRecord};
+use crate::storage::pep_record::{self, CheckinRecord, LegRecord, PepRecord};
 use crate::storage::Db;
 
 /// A courier leg of the PEP.
@@ -71,14 +71,10 @@ fn leg_view(leg: LegRecord) -> LegView {
 
 fn checkin_view(c: CheckinRecord) -> CheckinView {
     CheckinView {
-        outcome: if c.late {
-            Receipt::Late
-        } else {
-            Receipt::OnTime
-        },
+        outcome: c.receipt,
         received_at: c.received_at,
         station: c.station,
-        sequence: c.sequence,
+        sequence: c.seq,
         mec: c.mec,
     }
 }
@@ -94,8 +90,9 @@ pub fn view(record: PepRecord) -> PepView {
         }
     }
     let checkin = record.checkin.map(checkin_view);
+    let voided = record.voided_at.is_some();
     let status = stage::stage(&StageFacts {
-        voided: record.voided,
+        voided,
         in_batch: record.batch.is_some(),
         outbound: outbound.as_ref().map(|l: &LegView| l.status),
         return_leg: return_leg.as_ref().map(|l: &LegView| l.status),
@@ -106,8 +103,8 @@ pub fn view(record: PepRecord) -> PepView {
         status,
         status_label: status.label_es(),
         generation: record.pep_id.generation,
-        voided: record.voided,
-        batch: record.batch,
+        voided,
+        batch: record.batch.map(|b| b.id),
         outbound,
         return_leg,
         checkin,
@@ -121,6 +118,6 @@ pub fn pep_view(db: &Db, pep_id: &str) -> Result<PepView> {
         OpsError::NotFound(format!("no existe el PEP «{shown}»"))
     };
     let id = PepId::parse(pep_id).map_err(|_| not_found())?;
-    let record = db.read(|c| pep_record(c, &id))?;
+    let record = db.read(|c| pep_record::by_pep_id(c, &id))?;
     record.map(view).ok_or_else(not_found)
 }

@@ -110,19 +110,14 @@ pub fn late_list(db: &Db, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<u8>> 
     let rows: Vec<LateRow> = db
         .read(tallies::late_list)?
         .into_iter()
-        .map(|r| {
-            let received = chrono::DateTime::parse_from_rfc3339(&r.received_at)
-                .map(|t| e.local(t.with_timezone(&Utc)))
-                .unwrap_or(r.received_at);
-            LateRow {
-                sender: r.sender,
-                city: r.city,
-                country: r.country,
-                pep_id: r.pep_id,
-                received,
-                station: r.station,
-                seq: r.seq,
-            }
+        .map(|r| LateRow {
+            sender: r.sender,
+            city: r.city,
+            country: r.country,
+            pep_id: r.pep_id.to_string(),
+            received: e.local(r.received_at),
+            station: r.station,
+            seq: r.seq,
         })
         .collect();
     let pdf = docs::late_list_pdf(&meta(db, "Sobres extemporáneos".into(), now)?, &rows)

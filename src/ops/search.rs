@@ -85,9 +85,9 @@ fn view(h: Hit, reveal: bool) -> HitView {
         entity: entity::entity(&h.entity).map_or(h.entity.clone(), |e| e.name.to_string()),
         country: geo::country(&h.country).map_or(h.country.clone(), |c| c.name_es.to_string()),
         name: reveal.then_some(h.name),
-        elector_key: reveal.then_some(h.elector_key),
+        elector_key: reveal.then(|| h.elector_key.to_string()),
         city: reveal.then_some(h.city),
-        pep_id: h.pep_id,
+        pep_id: h.pep_id.to_string(),
         generation: h.generation,
         voided: h.voided,
     }

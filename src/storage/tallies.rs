@@ -1,10 +1,12 @@
 //! Read-only counts of reception: scans by outcome, check-ins, "votó" marks, MEC tallies,
 //! the late list and the per-MEC list of electors.
 
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
 use super::Result;
+use crate::domain::pep::PepId;
 
 fn count(conn: &Connection, sql: &str) -> Result<i64> {
     Ok(conn.query_row(sql, [], |r| r.get(0))?)
@@ -76,15 +78,15 @@ pub fn mec_tallies(conn: &Connection) -> Result<Vec<MecTally>> {
 }
 
 /// A late envelope, by sender, for the destruction act.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LateEnvelope {
     pub seq: i64,
-    pub pep_id: String,
+    pub pep_id: PepId,
     pub sender: String,
     pub city: String,
     pub country: String,
     pub entity: String,
-    pub received_at: String,
+    pub received_at: DateTime<Utc>,
     pub station: String,
 }
 

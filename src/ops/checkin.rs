@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Transaction;
 use serde::Serialize;
 
+use super::errors::CheckinError;
 use super::{OpsError, Result};
 use crate::domain::checkin::{self, Outcome, PepFacts, Verdict};
 use crate::domain::code::{self, CodeId};
@@ -24,9 +25,7 @@ impl Station {
     pub fn new(station: &str, operator: &str) -> Result<Station> {
         let s = station.trim();
         if s.is_empty() || s.chars().count() > 40 || s.chars().any(char::is_control) {
-            return Err(OpsError::Invalid(
-                "station: nombre de estación de 1 a 40 caracteres".into(),
-            ));
+            return Err(CheckinError::BadStation.into());
         }
         Ok(Station {
             station: s.to_string(),

@@ -10,8 +10,9 @@ use chrono::{DateTime, Utc};
 
 use super::batches::NewBatch;
 use super::checkin::{check_in, Station};
+use super::errors::TaskError;
 use super::sync::{run_pass, SyncOptions};
-use super::{Actor, OpsError, Result};
+use super::{Actor, Result};
 use crate::carriers::poller::Carriers;
 use crate::carriers::sim::Sim;
 use crate::documents::LabelLayout;
@@ -61,7 +62,7 @@ pub fn seed_shipping(db: &Db, key: &[u8; 32], docs_dir: &Path, now: DateTime<Utc
             first.get_or_insert_with(|| e.to_string());
         },
     )
-    .map_err(|e| OpsError::Invalid(format!("{e}: {}", first.unwrap_or_default())))?;
+    .map_err(|e| TaskError::DemoData(format!("{e}: {}", first.unwrap_or_default())))?;
     Ok(())
 }
 

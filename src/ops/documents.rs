@@ -7,6 +7,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
+use super::errors::{BatchError, DocumentsError};
 use super::{Actor, OpsError, Result};
 use crate::documents::{self, BatchHeader, LabelLayout, PepLine};
 use crate::domain::code::{self, EnvelopeCode};
@@ -25,11 +26,7 @@ pub struct BatchDocuments {
 
 /// Refusal with every problem found (nothing was written).
 pub fn problems_error(problems: Vec<String>) -> OpsError {
-    OpsError::Invalid(format!(
-        "el lote no pasa la validación ({} problemas); no se generó nada:\n{}",
-        problems.len(),
-        problems.join("\n")
-    ))
+    DocumentsError::Refused { problems }.into()
 }
 
 /// Checks the batch and renders its documents; audited as printed by `actor`.
@@ -43,8 +40,7 @@ pub fn render(
 ) -> Result<BatchDocuments> {
     let (elec, batch, rows) = db.read(|c| -> Result<_> {
         let e = election::load(c)?.ok_or(OpsError::NoElection)?;
-        let b = peps::batch(c, batch_id)?
-            .ok_or_else(|| OpsError::NotFound(format!("no existe el lote {batch_id}")))?;
+        let b = peps::batch(c, batch_id)?.ok_or(BatchError::NoSuchBatch(batch_id))?;
         Ok((e, b, peps::batch_peps(c, batch_id)?))
     })?;
     let header = BatchHeader {
@@ -72,7 +68,7 @@ pub fn render(
     if !problems.is_empty() {
         return Err(problems_error(problems));
     }
-    let pdf = |e: documents::DocumentError| OpsError::Invalid(e.to_string());
+    let pdf = DocumentsError::Render;
     let docs = BatchDocuments {
         manifest: documents::manifest_pdf(&header, &lines).map_err(pdf)?,
         labels: documents::labels_pdf(&header, &lines, layout).map_err(pdf)?,
@@ -112,7 +108,10 @@ pub fn write(
     now: DateTime<Utc>,
 ) -> Result<usize> {
     let docs = render(db, key, batch_id, layout, actor, now)?;
-    let io = |e: std::io::Error| OpsError::Invalid(format!("{}: {e}", dir.display()));
+    let io = |source| DocumentsError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
     std::fs::create_dir_all(dir).map_err(io)?;
     // Write beside, then rename: a reader never sees half a file.
     for (name, bytes) in [

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::errors::PepError;
 use super::{OpsError, Result};
 use crate::domain::audit::AuditRecord;
 use crate::domain::election::Election;
@@ -137,12 +138,12 @@ struct Facts {
 
 /// The PEP page of `pep_id`; `reveal` shows the elector's personal data.
 pub fn dossier(db: &Db, pep_id: &str, reveal: bool) -> Result<Dossier> {
-    let id = PepId::parse(pep_id).map_err(|e| OpsError::NotFound(e.to_string()))?;
+    let id = PepId::parse(pep_id).map_err(PepError::NotAnId)?;
     db.read(|c| {
         let tx = c.unchecked_transaction().map_err(StorageError::from)?;
         let e = election::load(&tx)?.ok_or(OpsError::NoElection)?;
-        let record = pep_record::by_pep_id(&tx, &id)?
-            .ok_or_else(|| OpsError::NotFound(format!("no existe el {id}")))?;
+        let record =
+            pep_record::by_pep_id(&tx, &id)?.ok_or_else(|| PepError::Unknown(id.clone()))?;
         let elector = match reveal {
             true => pep_record::elector(&tx, record.elector_id)?,
             false => None,

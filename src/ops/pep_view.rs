@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{OpsError, Result};
+use super::errors::PepError;
+use super::Result;
 use crate::domain::pep::PepId;
 use crate::domain::stage::{self, Receipt, Stage, StageFacts};
 use crate::domain::tracking::{Carrier, Direction, LegStatus, TrackingEvent};
@@ -113,11 +114,8 @@ pub fn view(record: PepRecord) -> PepView {
 
 /// The PEP named `pep_id`; `NotFound` for an unknown or malformed id alike.
 pub fn pep_view(db: &Db, pep_id: &str) -> Result<PepView> {
-    let not_found = || {
-        let shown: String = pep_id.chars().take(40).collect();
-        OpsError::NotFound(format!("no existe el PEP «{shown}»"))
-    };
+    let not_found = || PepError::NotFound(pep_id.chars().take(40).collect());
     let id = PepId::parse(pep_id).map_err(|_| not_found())?;
     let record = db.read(|c| pep_record::by_pep_id(c, &id))?;
-    record.map(view).ok_or_else(not_found)
+    Ok(record.map(view).ok_or_else(not_found)?)
 }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::errors::ReceptionDocsError;
 use super::{Actor, OpsError, Result};
 use crate::documents::reception::{self as docs, LateRow, MecListRow, ReportMeta};
 use crate::domain::entity;
@@ -49,15 +50,17 @@ fn audited(
 }
 
 fn pdf_err(e: crate::documents::DocumentError) -> OpsError {
-    OpsError::Invalid(e.to_string())
+    ReceptionDocsError::Render(e).into()
 }
 
 fn mec_rows(db: &Db, entity_code: &str, mec: i64) -> Result<Vec<tallies::MecElector>> {
     let rows = db.read(|c| tallies::mec_electors(c, entity_code, mec))?;
     if rows.is_empty() {
-        return Err(OpsError::NotFound(format!(
-            "no existe la MEC {entity_code}-{mec}"
-        )));
+        return Err(ReceptionDocsError::NoSuchMec {
+            entity: entity_code.to_string(),
+            mec,
+        }
+        .into());
     }
     Ok(rows)
 }

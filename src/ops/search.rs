@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use super::{OpsError, Result};
+use super::errors::SearchError;
+use super::Result;
 use crate::domain::elector::ElectorKey;
 use crate::domain::pep::PepId;
 use crate::domain::{entity, geo};
@@ -105,13 +106,9 @@ pub struct Results {
 
 /// Runs the search; `reveal` says whether the caller may search by and see personal data.
 pub fn search(db: &Db, text: &str, page: usize, reveal: bool) -> Result<Results> {
-    let q = classify(text).ok_or_else(|| OpsError::Invalid("q: escriba qué buscar".into()))?;
+    let q = classify(text).ok_or(SearchError::Empty)?;
     if q.personal() && !reveal {
-        return Err(OpsError::Invalid(format!(
-            "La búsqueda por {} está reservada a administración y envíos; busque por \
-             identificador de PEP o número de guía.",
-            q.kind_es()
-        )));
+        return Err(SearchError::Reserved(q.kind_es()).into());
     }
     let page = page.clamp(1, 10_000);
     let mut hits = db.read(|c| match &q {

@@ -11,10 +11,11 @@ use serde::Deserialize;
 
 use super::auth::{Api, Page};
 use super::csrf::CsrfToken;
-use super::error::{json_body, ApiError, ErrorBody, PageError};
+use super::error::{json_body, refusal, ApiError, ErrorBody, PageError};
 use super::policy::{AdminOnly, Oversight, Reception};
 use super::App;
 use crate::ops::checkin::{check_in, CheckinResult, Station};
+use crate::ops::errors::CheckinError;
 use crate::ops::{self, OpsError};
 
 pub fn routes() -> Vec<Route> {
@@ -41,7 +42,7 @@ async fn submit(app: &App, code: &str, who: Station) -> Result<CheckinResult, Op
     let (db, key, code) = (app.db.clone(), app.code_key, code.to_string());
     rocket::tokio::task::spawn_blocking(move || check_in(&db, &key, &code, &who))
         .await
-        .map_err(|_| OpsError::Unavailable("error interno".into()))?
+        .map_err(|_| CheckinError::Stopped("error interno"))?
 }
 
 #[derive(FromForm)]
@@ -162,7 +163,7 @@ pub async fn api_checkin(
 ) -> Result<Json<CheckinResult>, ApiError> {
     let req = json_body(req)?;
     if req.code.len() > 256 {
-        return Err(OpsError::Invalid("code: más de 256 caracteres".into()).into());
+        return Err(OpsError::from(CheckinError::CodeTooLong).into());
     }
     let who = Station::new(&req.station, client.client.actor().as_str())?;
     Ok(Json(submit(app, &req.code, who).await?))
@@ -256,11 +257,13 @@ pub fn cutoff_post(
         Utc::now(),
     ) {
         Ok(_) => Ok((Status::Ok, cutoff_view(app, &page, &csrf.0, None)?)),
-        Err(OpsError::Invalid(msg)) => Ok((
-            Status::UnprocessableEntity,
-            cutoff_view(app, &page, &csrf.0, Some(msg))?,
-        )),
-        Err(e) => Err(e.into()),
+        Err(e) => match refusal(&e, false) {
+            Some(msg) => Ok((
+                Status::UnprocessableEntity,
+                cutoff_view(app, &page, &csrf.0, Some(msg))?,
+            )),
+            None => Err(e.into()),
+        },
     }
 }
 

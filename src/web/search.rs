@@ -8,11 +8,11 @@ use rocket_dyn_templates::{context, Template};
 
 use super::auth::Page;
 use super::csrf::CsrfToken;
-use super::error::PageError;
+use super::error::{refusal, PageError};
 use super::policy::{AnyRole, Policy, Shipping};
 use super::App;
 use crate::ops::users::Principal;
-use crate::ops::{dossier, search, OpsError};
+use crate::ops::{dossier, search};
 
 pub fn routes() -> Vec<Route> {
     routes![search_page, pep_page]
@@ -38,8 +38,10 @@ pub fn search_page(
     } else {
         match search::search(&app.db, &q, page.unwrap_or(1), reveal) {
             Ok(r) => (Status::Ok, Some(r), None),
-            Err(OpsError::Invalid(m)) => (Status::UnprocessableEntity, None, Some(m)),
-            Err(e) => return Err(e.into()),
+            Err(e) => match refusal(&e, false) {
+                Some(m) => (Status::UnprocessableEntity, None, Some(m)),
+                None => return Err(e.into()),
+            },
         }
     };
     Ok((

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::errors::BatchError;
 use super::{Actor, OpsError, Result};
 use crate::domain::{geo, text};
 use crate::storage::peps::{self, BatchRow};
@@ -18,24 +19,21 @@ pub struct NewBatch<'a> {
 fn check(b: &NewBatch, entities: &[String]) -> Result<()> {
     let name = b.name.trim();
     if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
-        return Err(OpsError::Invalid(
-            "name: el nombre del lote debe tener de 1 a 80 caracteres".into(),
-        ));
+        return Err(BatchError::BadName.into());
     }
     text::check(name).map_err(|e| OpsError::Invalid(format!("name: {e}")))?;
     if let Some(e) = b.entity {
         if !entities.iter().any(|x| x == e) {
-            return Err(OpsError::Invalid(format!(
-                "entity: «{e}» no es una entidad de esta elección ({})",
-                entities.join(", ")
-            )));
+            return Err(BatchError::UnknownEntity {
+                entity: e.to_string(),
+                allowed: entities.to_vec(),
+            }
+            .into());
         }
     }
     if let Some(c) = b.country {
         if geo::country(c).is_none() {
-            return Err(OpsError::Invalid(format!(
-                "country: «{c}» no es un código ISO 3166-1 alfa-2"
-            )));
+            return Err(BatchError::UnknownCountry(c.to_string()).into());
         }
     }
     Ok(())
@@ -48,15 +46,11 @@ pub fn create(db: &Db, b: &NewBatch, actor: &Actor, now: DateTime<Utc>) -> Resul
         check(b, &elec.entities)?;
         let name = b.name.trim();
         if peps::batch_name_exists(tx, name)? {
-            return Err(OpsError::Conflict(format!(
-                "name: ya existe un lote «{name}»"
-            )));
+            return Err(BatchError::NameTaken(name.to_string()).into());
         }
         let (id, n) = peps::create_batch(tx, name, b.entity, b.country, actor.as_str(), now)?;
         if n == 0 {
-            return Err(OpsError::Invalid(
-                "no hay PEP sin lote que coincidan con esos filtros".into(),
-            ));
+            return Err(BatchError::NothingToBatch.into());
         }
         let detail = format!(
             "{n} PEP; entidad {}, país {}",
@@ -85,7 +79,7 @@ pub fn list(db: &Db) -> Result<Vec<BatchRow>> {
 
 pub fn get(db: &Db, id: i64) -> Result<BatchRow> {
     db.read(|c| peps::batch(c, id))?
-        .ok_or_else(|| OpsError::NotFound(format!("no existe el lote {id}")))
+        .ok_or_else(|| BatchError::NoSuchBatch(id).into())
 }
 
 /// Active PEPs not yet in a batch, per entity and country.

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Transaction;
 use serde::Serialize;
 
+use super::errors::CheckinError;
 use super::{OpsError, Result};
 use crate::domain::checkin::{self, Outcome, PepFacts, StationName, Verdict};
 use crate::domain::code::{self, CodeId};
@@ -22,7 +23,7 @@ pub struct Station {
 impl Station {
     /// Checks a station name typed by staff (see [`StationName`]).
     pub fn new(station: &str, operator: &str) -> Result<Station> {
-        let name = StationName::parse(station).map_err(|e| OpsError::Invalid(e.to_string()))?;
+        let name = StationName::parse(station).map_err(|_| CheckinError::BadStation)?;
         Ok(Station::at(&name, operator))
     }
 
@@ -107,7 +108,7 @@ fn record_tx(
     let (verdict, target) = match &scan.code {
         Err(v) => (v.clone(), None),
         Ok(id) => {
-            let target = reception::scan_target(tx, id.get())?;
+            let target = reception::scan_target(tx, *id)?;
             let facts = target.as_ref().map(|t| PepFacts {
                 voided: t.voided,
                 prior: t.prior.clone(),
@@ -170,7 +171,7 @@ impl Recorded {
             label: self.verdict.outcome.label_es(),
             reason: self.verdict.reason,
             mec: t.as_ref().and_then(|t| t.mec).filter(|_| accepted),
-            pep_id: t.as_ref().map(|t| t.pep_id.clone()),
+            pep_id: t.as_ref().map(|t| t.pep_id.to_string()),
             entity: t.map(|t| t.entity),
             sequence: self.sequence,
             received_at: crate::storage::ts(self.at),

@@ -10,7 +10,8 @@ use chrono::Utc;
 use tokio::sync::oneshot;
 
 use super::checkin::{record_all, CheckinResult, Recorded, Scan, Station};
-use super::{OpsError, Result};
+use super::errors::CheckinError;
+use super::Result;
 use crate::domain::election::Election;
 use crate::storage::Db;
 
@@ -58,10 +59,10 @@ impl CheckinQueue {
                 who: who.clone(),
                 reply,
             })
-            .map_err(|_| OpsError::Unavailable("la recepción se está cerrando".into()))?;
+            .map_err(|_| CheckinError::Stopped("la recepción se está cerrando"))?;
         let (recorded, election) = answer
             .await
-            .map_err(|_| OpsError::Unavailable("la recepción se detuvo".into()))??;
+            .map_err(|_| CheckinError::Stopped("la recepción se detuvo"))??;
         Ok(recorded.answer(&election, &who))
     }
 }
@@ -87,7 +88,9 @@ fn writer(db: Arc<Db>, rx: Receiver<Job>, max_group: usize) {
             Err(e) => {
                 let msg = e.to_string();
                 for job in group {
-                    let _ = job.reply.send(Err(OpsError::Unavailable(msg.clone())));
+                    let _ = job
+                        .reply
+                        .send(Err(CheckinError::Failed(msg.clone()).into()));
                 }
             }
         }

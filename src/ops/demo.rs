@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use rand::RngCore;
 
 use super::demo_data::{write_demo_csv, DemoSpec};
+use super::errors::TaskError;
 use super::import::{import_lnere, Observer};
 use super::{election, users, Actor, OpsError, Result};
 use crate::domain::role::Role;
@@ -68,7 +69,7 @@ pub fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool> {
         seed: 2022,
         entities: Vec::new(),
     };
-    write_demo_csv(&spec, &mut csv).map_err(|e| OpsError::Invalid(e.to_string()))?;
+    write_demo_csv(&spec, &mut csv).map_err(|e| TaskError::DemoData(e.to_string()))?;
     let mut first_error = None;
     import_lnere(
         db,
@@ -83,7 +84,7 @@ pub fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool> {
             },
         },
     )
-    .map_err(|e| OpsError::Invalid(format!("{e}: {}", first_error.unwrap_or_default())))?;
+    .map_err(|e| TaskError::DemoData(format!("{e}: {}", first_error.unwrap_or_default())))?;
     Ok(true)
 }
 

@@ -10,12 +10,13 @@ use chrono::{DateTime, Utc};
 
 use super::batches::NewBatch;
 use super::checkin::{check_in, Station};
+use super::errors::TaskError;
 use super::sync::{run_pass, SyncOptions};
-use super::{Actor, OpsError, Result};
+use super::{Actor, Result};
 use crate::carriers::poller::Carriers;
 use crate::carriers::sim::Sim;
 use crate::documents::LabelLayout;
-use crate::domain::code::{CodeId, EnvelopeCode};
+use crate::domain::code::EnvelopeCode;
 use crate::domain::tracking::{synthetic_tracking, Carrier};
 use crate::storage::{peps, reception, Db};
 
@@ -61,7 +62,7 @@ pub fn seed_shipping(db: &Db, key: &[u8; 32], docs_dir: &Path, now: DateTime<Utc
             first.get_or_insert_with(|| e.to_string());
         },
     )
-    .map_err(|e| OpsError::Invalid(format!("{e}: {}", first.unwrap_or_default())))?;
+    .map_err(|e| TaskError::DemoData(format!("{e}: {}", first.unwrap_or_default())))?;
     Ok(())
 }
 
@@ -83,10 +84,7 @@ pub async fn tick(
     .await?;
     let who = Station::new("recepcion-demo", "system")?;
     let mut scanned = 0;
-    for code_id in db.read(|c| reception::returned_unscanned(c, 40))? {
-        let Some(id) = CodeId::new(code_id) else {
-            continue;
-        };
+    for id in db.read(|c| reception::returned_unscanned(c, 40))? {
         let code = EnvelopeCode::issue(key, id);
         check_in(db, key, code.as_str(), &who)?;
         scanned += 1;

@@ -7,9 +7,10 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
+use super::errors::{BatchError, DocumentsError};
 use super::{Actor, OpsError, Result};
 use crate::documents::{self, BatchHeader, LabelLayout, PepLine};
-use crate::domain::code::{self, CodeId, EnvelopeCode};
+use crate::domain::code::{self, EnvelopeCode};
 use crate::domain::document::BatchDocument;
 use crate::domain::election::Election;
 use crate::domain::{geo, lnere};
@@ -26,11 +27,7 @@ pub struct BatchDocuments {
 
 /// Refusal with every problem found (nothing was written).
 pub fn problems_error(problems: Vec<String>) -> OpsError {
-    OpsError::Invalid(format!(
-        "el lote no pasa la validación ({} problemas); no se generó nada:\n{}",
-        problems.len(),
-        problems.join("\n")
-    ))
+    DocumentsError::Refused { problems }.into()
 }
 
 /// Checks the batch and renders its documents; audited as printed by `actor`.
@@ -44,8 +41,7 @@ pub fn render(
 ) -> Result<BatchDocuments> {
     let (elec, batch, rows) = db.read(|c| -> Result<_> {
         let e = election::load(c)?.ok_or(OpsError::NoElection)?;
-        let b = peps::batch(c, batch_id)?
-            .ok_or_else(|| OpsError::NotFound(format!("no existe el lote {batch_id}")))?;
+        let b = peps::batch(c, batch_id)?.ok_or(BatchError::NoSuchBatch(batch_id))?;
         Ok((e, b, peps::batch_peps(c, batch_id)?))
     })?;
     let header = BatchHeader {
@@ -73,7 +69,7 @@ pub fn render(
     if !problems.is_empty() {
         return Err(problems_error(problems));
     }
-    let pdf = |e: documents::DocumentError| OpsError::Invalid(e.to_string());
+    let pdf = DocumentsError::Render;
     let docs = BatchDocuments {
         manifest: documents::manifest_pdf(&header, &lines).map_err(pdf)?,
         labels: documents::labels_pdf(&header, &lines, layout).map_err(pdf)?,
@@ -134,7 +130,10 @@ pub fn write(
     now: DateTime<Utc>,
 ) -> Result<usize> {
     let docs = render(db, key, batch_id, layout, actor, now)?;
-    let io = |e: std::io::Error| OpsError::Invalid(format!("{}: {e}", dir.display()));
+    let io = |source| DocumentsError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
     crate::storage::files::create_dir_all(dir).map_err(io)?;
     // Write beside, then rename: a reader never sees half a file.
     for (name, bytes) in [
@@ -188,7 +187,7 @@ fn validate(e: &Election, key: &[u8; 32], rows: &[BatchPep]) -> (Vec<PepLine>, V
 }
 
 fn check_pep(r: &BatchPep, key: &[u8; 32]) -> std::result::Result<PepLine, Vec<String>> {
-    let e = r.elector.as_ref().map_err(|err| vec![err.clone()])?;
+    let e = r.elector.as_ref().map_err(|err| vec![err.to_string()])?;
     let a = &e.address;
     // The same field rules as the import: a row edited since then is caught here.
     let fields = [
@@ -213,12 +212,12 @@ fn check_pep(r: &BatchPep, key: &[u8; 32]) -> std::result::Result<PepLine, Vec<S
             .map(|f| format!("{}: {}", f.field, f.reason))
             .collect(),
     };
-    let code = CodeId::new(r.pep.code_id).map(|id| (id, EnvelopeCode::issue(key, id)));
-    match &code {
-        Some((id, c)) if code::parse(c.as_str()).and_then(|u| u.verify(key)).ok() == Some(*id) => {}
-        _ => errs.push(
+    let id = r.pep.code_id;
+    let code = EnvelopeCode::issue(key, id);
+    if code::parse(code.as_str()).and_then(|u| u.verify(key)).ok() != Some(id) {
+        errs.push(
             "el código del sobre no se verifica (code_id fuera de rango o clave distinta)".into(),
-        ),
+        );
     }
     for text in [&e.full_name(), &a.line1, &a.city] {
         let bad = documents::unsupported_chars(text);
@@ -245,6 +244,6 @@ fn check_pep(r: &BatchPep, key: &[u8; 32]) -> std::result::Result<PepLine, Vec<S
         phone: e.phone.clone(),
         email: e.email.clone(),
         guia: r.guia.clone(),
-        code: code.expect("verified above").1,
+        code,
     })
 }

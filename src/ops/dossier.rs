@@ -6,14 +6,16 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::errors::PepError;
 use super::{OpsError, Result};
+use crate::domain::audit::AuditRecord;
 use crate::domain::election::Election;
 use crate::domain::pep::PepId;
 use crate::domain::personal::{carrier_place, Casework, PersonalData};
-use crate::domain::stage::Stage;
+use crate::domain::stage::{Receipt, Stage};
 use crate::domain::{entity, geo};
-use crate::storage::dossier::{self as store, CheckinRow, ElectorRow, LegRow, PepRecord};
-use crate::storage::{audit, election, tracking, ts, Db, StorageError};
+use crate::storage::pep_record::{self, ElectorRecord, Generation, LegRecord, PepRecord};
+use crate::storage::{audit, election, stored_time, Db, StorageError};
 
 /// Audit records shown at most.
 const AUDIT_SHOWN: i64 = 200;
@@ -53,7 +55,7 @@ pub struct CheckinView {
 #[derive(Debug, Clone, Serialize)]
 pub struct TimelineEntry {
     #[serde(skip)]
-    pub at: String,
+    pub at: DateTime<Utc>,
     pub local: String,
     pub what: String,
     pub detail: String,
@@ -104,12 +106,13 @@ pub struct ElectorView {
     pub mec: Option<i64>,
 }
 
-fn local(e: &Election, t: &str) -> String {
-    DateTime::parse_from_rfc3339(t)
-        .map_or_else(|_| t.to_string(), |t| e.local(t.with_timezone(&Utc)))
+/// When an audit record was written: its text is part of the hashed record, so it stays a
+/// string there; a time that does not parse is corrupt data, not a date to show as typed.
+fn audit_time(r: &AuditRecord) -> Result<DateTime<Utc>> {
+    Ok(stored_time(&r.at, "audit_log.at")?)
 }
 
-fn elector_view(r: ElectorRow, country: &str) -> ElectorView {
+fn elector_view(r: ElectorRecord, country: &str) -> ElectorView {
     let mut address = vec![r.address_line1];
     address.extend(r.address_line2);
     let region = r.region.map(|x| format!(" {x}")).unwrap_or_default();
@@ -117,7 +120,7 @@ fn elector_view(r: ElectorRow, country: &str) -> ElectorView {
     address.push(country.to_string());
     ElectorView {
         name: r.name,
-        elector_key: r.elector_key,
+        elector_key: r.elector_key.to_string(),
         address,
         email: r.email,
         phone: r.phone,
@@ -126,107 +129,115 @@ fn elector_view(r: ElectorRow, country: &str) -> ElectorView {
     }
 }
 
+/// Everything read for the page, in one snapshot.
+struct Facts {
+    record: PepRecord,
+    elector: Option<ElectorRecord>,
+    generations: Vec<Generation>,
+    audit: Vec<AuditRecord>,
+}
+
 /// The PEP page of `id`; `leave` shows the elector's personal data and event cities.
 pub fn dossier(db: &Db, id: &PepId, leave: Option<&PersonalData<Casework>>) -> Result<Dossier> {
     db.read(|c| {
         let tx = c.unchecked_transaction().map_err(StorageError::from)?;
         let e = election::load(&tx)?.ok_or(OpsError::NoElection)?;
-        let p =
-            store::pep(&tx, id)?.ok_or_else(|| OpsError::NotFound(format!("no existe el {id}")))?;
-        let mut legs = Vec::new();
-        for l in store::legs(&tx, p.id)? {
-            let events = tracking::events(&tx, l.id)?;
-            legs.push((l, events));
-        }
-        let checkin = store::checkin(&tx, p.id)?;
-        let generations = store::generations(&tx, p.elector_id)?;
-        let records = audit::for_subject(&tx, &format!("pep:{id}"), AUDIT_SHOWN)?;
-        Ok(assemble(&e, p, legs, checkin, generations, records, leave))
+        let record =
+            pep_record::by_pep_id(&tx, &id)?.ok_or_else(|| PepError::Unknown(id.clone()))?;
+        let elector = match leave {
+            Some(_) => pep_record::elector(&tx, record.elector_id)?,
+            None => None,
+        };
+        let facts = Facts {
+            generations: pep_record::generations(&tx, record.elector_id)?,
+            audit: audit::for_subject(&tx, &format!("pep:{id}"), AUDIT_SHOWN)?,
+            elector,
+            record,
+        };
+        assemble(&e, facts, leave)
     })
 }
 
-type LegWithEvents = (LegRow, Vec<tracking::StoredEvent>);
-
-fn assemble(
-    e: &Election,
-    p: PepRecord,
-    legs: Vec<LegWithEvents>,
-    checkin: Option<CheckinRow>,
-    generations: Vec<(String, u32, Option<String>)>,
-    records: Vec<crate::domain::audit::AuditRecord>,
-    leave: Option<&PersonalData<Casework>>,
-) -> Dossier {
-    let timeline = timeline(e, &p, &legs, checkin.as_ref(), leave);
-    let find_gen = |g: u32| generations.iter().find(|x| x.1 == g).map(|x| x.0.clone());
-    let country = geo::country(&p.country).map_or(p.country.clone(), |c| c.name_es.to_string());
-    Dossier {
-        generation: p.generation,
-        stage: p.stage.as_str(),
-        stage_label: p.stage.label_es(),
-        entity: entity::entity(&p.entity)
-            .map_or(p.entity.clone(), |x| format!("{} {}", p.entity, x.name)),
-        created_local: local(e, &p.created_at),
-        voided_local: p.voided_at.as_deref().map(|t| local(e, t)),
-        void_reason: p.void_reason.clone(),
-        batch: p
-            .batch
-            .as_ref()
-            .map(|(id, name, _)| format!("{name} (lote {id})")),
-        legs: legs
+fn assemble(e: &Election, f: Facts, leave: Option<&PersonalData<Casework>>) -> Result<Dossier> {
+    let p = &f.record;
+    let timeline = timeline(e, p, leave);
+    let find_gen = |g: u32| {
+        f.generations
             .iter()
-            .map(|(l, ev)| leg_view(e, l, ev, leave))
-            .collect(),
-        checkin: checkin.map(|c| CheckinView {
-            late: c.late,
-            label: if c.late { "EXTEMPORÁNEO" } else { "ACEPTADO" },
-            seq: c.seq,
-            received_local: local(e, &c.received_at),
-            station: c.station,
-            operator: c.operator,
-            mec: c.mec,
-        }),
-        replaces: p.generation.checked_sub(1).and_then(find_gen),
-        replaced_by: find_gen(p.generation + 1),
-        audit: records
-            .into_iter()
-            .map(|r| AuditView {
+            .find(|x| x.pep_id.generation == g)
+            .map(|x| x.pep_id.to_string())
+    };
+    let country = geo::country(&p.country).map_or(p.country.clone(), |c| c.name_es.to_string());
+    let audit = f
+        .audit
+        .into_iter()
+        .map(|r| {
+            Ok(AuditView {
                 seq: r.seq,
-                local: local(e, &r.at),
+                local: e.local(audit_time(&r)?),
                 actor: r.actor,
                 action: r.action,
                 detail: r.detail,
             })
-            .collect(),
+        })
+        .collect::<Result<_>>()?;
+    Ok(Dossier {
+        generation: p.pep_id.generation,
+        stage: p.stage.as_str(),
+        stage_label: p.stage.label_es(),
+        entity: entity::entity(&p.entity)
+            .map_or(p.entity.clone(), |x| format!("{} {}", p.entity, x.name)),
+        created_local: e.local(p.created_at),
+        voided_local: p.voided_at.map(|t| e.local(t)),
+        void_reason: p.void_reason.clone(),
+        batch: p
+            .batch
+            .as_ref()
+            .map(|b| format!("{} (lote {})", b.name, b.id)),
+        legs: p.legs.iter().map(|l| leg_view(e, l, leave)).collect(),
+        checkin: p.checkin.as_ref().map(|c| {
+            let late = c.receipt == Receipt::Late;
+            CheckinView {
+                late,
+                label: if late { "EXTEMPORÁNEO" } else { "ACEPTADO" },
+                seq: c.seq,
+                received_local: e.local(c.received_at),
+                station: c.station.clone(),
+                operator: c.operator.clone(),
+                mec: c.mec,
+            }
+        }),
+        replaces: p.pep_id.generation.checked_sub(1).and_then(find_gen),
+        replaced_by: find_gen(p.pep_id.generation + 1),
+        audit,
         can_reissue: !matches!(p.stage, Stage::Voided | Stage::Received),
-        elector: leave.map(|_| elector_view(p.elector.clone(), &country)),
+        elector: f.elector.map(|r| elector_view(r, &country)),
         country,
         timeline,
-        pep_id: p.pep_id,
-    }
+        pep_id: p.pep_id.to_string(),
+    })
 }
 
-fn leg_view(
-    e: &Election,
-    l: &LegRow,
-    events: &[tracking::StoredEvent],
-    leave: Option<&PersonalData<Casework>>,
-) -> LegView {
+fn leg_view(e: &Election, l: &LegRecord, leave: Option<&PersonalData<Casework>>) -> LegView {
     LegView {
         direction: l.direction.label_es(),
         carrier: l.carrier.label(),
         tracking: l.tracking.clone(),
         status: l.status.as_str(),
         status_label: l.status.label_es(),
-        status_local: l.status_at.as_deref().map(|t| local(e, t)),
-        events: events
+        status_local: l.status_at.map(|t| e.local(t)),
+        // Newest first on the page.
+        events: l
+            .events
             .iter()
-            .map(|s| EventView {
-                local: e.local(s.event.at),
-                status: s.event.status.as_str(),
-                status_label: s.event.status.label_es(),
-                code: s.event.raw_code.clone(),
-                text: s.event.raw_text.clone(),
-                location: carrier_place(&s.event.location, leave),
+            .rev()
+            .map(|ev| EventView {
+                local: e.local(ev.at),
+                status: ev.status.as_str(),
+                status_label: ev.status.label_es(),
+                code: ev.raw_code.clone(),
+                text: ev.raw_text.clone(),
+                location: carrier_place(&ev.location, leave),
             })
             .collect(),
     }
@@ -236,37 +247,36 @@ fn leg_view(
 fn timeline(
     e: &Election,
     p: &PepRecord,
-    legs: &[LegWithEvents],
-    checkin: Option<&CheckinRow>,
     leave: Option<&PersonalData<Casework>>,
 ) -> Vec<TimelineEntry> {
-    let entry = |at: &str, what: String, detail: String| TimelineEntry {
-        at: at.to_string(),
-        local: local(e, at),
+    let entry = |at: DateTime<Utc>, what: String, detail: String| TimelineEntry {
+        at,
+        local: e.local(at),
         what,
         detail,
     };
     let mut out = vec![entry(
-        &p.created_at,
-        format!("PEP generado (generación {})", p.generation),
+        p.created_at,
+        format!("PEP generado (generación {})", p.pep_id.generation),
         String::new(),
     )];
-    if let Some((_, name, at)) = &p.batch {
+    if let Some(b) = &p.batch {
         out.push(entry(
-            at,
+            b.created_at,
             "Incluido en un lote de envío".into(),
-            name.clone(),
+            b.name.clone(),
         ));
     }
-    for (l, events) in legs {
-        for s in events {
-            let code = if s.event.raw_code.is_empty() {
+    for l in &p.legs {
+        // Newest first, as the page always listed them (the sort below is stable).
+        for ev in l.events.iter().rev() {
+            let code = if ev.raw_code.is_empty() {
                 String::new()
             } else {
-                format!(" [{}]", s.event.raw_code)
+                format!(" [{}]", ev.raw_code)
             };
             out.push(entry(
-                &ts(s.event.at),
+                ev.at,
                 format!(
                     "{} · {} {}",
                     l.direction.label_es(),
@@ -275,27 +285,26 @@ fn timeline(
                 ),
                 format!(
                     "{}{code} {}",
-                    s.event.raw_text,
-                    carrier_place(&s.event.location, leave)
+                    ev.raw_text,
+                    carrier_place(&ev.location, leave)
                 )
                 .trim()
                 .to_string(),
             ));
         }
     }
-    if let Some(c) = checkin {
-        let what = if c.late {
-            "Sobre-Postal-Voto recibido EXTEMPORÁNEO"
-        } else {
-            "Sobre-Postal-Voto recibido en plazo"
+    if let Some(c) = &p.checkin {
+        let what = match c.receipt {
+            Receipt::Late => "Sobre-Postal-Voto recibido EXTEMPORÁNEO",
+            Receipt::OnTime => "Sobre-Postal-Voto recibido en plazo",
         };
         let detail = format!("estación {}, folio {}", c.station, c.seq);
-        out.push(entry(&c.received_at, what.into(), detail));
+        out.push(entry(c.received_at, what.into(), detail));
     }
-    if let Some(at) = &p.voided_at {
+    if let Some(at) = p.voided_at {
         let reason = p.void_reason.clone().unwrap_or_default();
         out.push(entry(at, "Anulado por reposición".into(), reason));
     }
-    out.sort_by(|a, b| a.at.cmp(&b.at));
+    out.sort_by_key(|x| x.at);
     out
 }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::errors::ElectionFileError;
 use super::{Actor, OpsError, Result};
 use crate::domain::election::Election;
 use crate::storage::{audit, election, electors, Db};
@@ -17,21 +18,20 @@ pub enum Loaded {
 /// Parses the election file and stores it, audited. The same election may be reloaded with
 /// changed settings; another election (another name) is refused: one database, one process.
 pub fn load(db: &Db, toml_text: &str, actor: &Actor, now: DateTime<Utc>) -> Result<Loaded> {
-    let new = Election::from_toml(toml_text).map_err(|e| OpsError::Invalid(e.to_string()))?;
+    let new = Election::from_toml(toml_text).map_err(ElectionFileError::Invalid)?;
     db.write(|tx| {
         let old = election::load(tx)?;
         if let Some(old) = &old {
             if old.name != new.name {
-                return Err(OpsError::Conflict(format!(
-                    "name: esta base de datos es de la elección «{}»; use otra base (--db) para «{}»",
-                    old.name, new.name
-                )));
+                return Err(ElectionFileError::OtherElection {
+                    stored: old.name.clone(),
+                    given: new.name.clone(),
+                }
+                .into());
             }
             for gone in old.entities.iter().filter(|e| !new.entities.contains(e)) {
                 if electors::count_in_entity(tx, gone)? > 0 {
-                    return Err(OpsError::Conflict(format!(
-                        "entities: la entidad {gone} ya tiene electores importados y no puede quitarse"
-                    )));
+                    return Err(ElectionFileError::EntityInUse(gone.clone()).into());
                 }
             }
         }
@@ -46,7 +46,11 @@ pub fn load(db: &Db, toml_text: &str, actor: &Actor, now: DateTime<Utc>) -> Resu
             tx,
             &audit::AuditEntry {
                 actor: actor.as_str(),
-                action: if old.is_some() { "election.update" } else { "election.create" },
+                action: if old.is_some() {
+                    "election.update"
+                } else {
+                    "election.create"
+                },
                 subject: "election",
                 before: before.as_deref(),
                 after: Some(&after),
@@ -54,7 +58,11 @@ pub fn load(db: &Db, toml_text: &str, actor: &Actor, now: DateTime<Utc>) -> Resu
             },
             now,
         )?;
-        Ok(if old.is_some() { Loaded::Updated } else { Loaded::Created })
+        Ok(if old.is_some() {
+            Loaded::Updated
+        } else {
+            Loaded::Created
+        })
     })
 }
 

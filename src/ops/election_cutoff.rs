@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
+use super::errors::CutoffError;
 use super::{Actor, OpsError, Result};
 use crate::domain::election::local_to_utc;
 use crate::storage::{audit, election, Db};
@@ -17,29 +18,21 @@ pub fn change_cutoff(
 ) -> Result<DateTime<Utc>> {
     let reason = reason.trim();
     if reason.chars().count() < 5 || reason.chars().count() > 500 {
-        return Err(OpsError::Invalid(
-            "reason: indique el motivo (acuerdo, oficio…) de 5 a 500 caracteres".into(),
-        ));
+        return Err(CutoffError::BadReason.into());
     }
-    crate::domain::text::check(reason).map_err(|e| OpsError::Invalid(format!("reason: {e}")))?;
-    let naive = NaiveDateTime::parse_from_str(local.trim(), "%Y-%m-%dT%H:%M").map_err(|_| {
-        OpsError::Invalid("receipt_cutoff: fecha y hora esperadas como AAAA-MM-DDTHH:MM".into())
-    })?;
+    crate::domain::text::check(reason).map_err(CutoffError::ReasonText)?;
+    let naive = NaiveDateTime::parse_from_str(local.trim(), "%Y-%m-%dT%H:%M")
+        .map_err(|_| CutoffError::BadFormat)?;
     db.write(|tx| {
         let mut e = election::load(tx)?.ok_or(OpsError::NoElection)?;
-        let new = local_to_utc(e.timezone, naive)
-            .map_err(|r| OpsError::Invalid(format!("receipt_cutoff: {r}")))?;
+        let new = local_to_utc(e.timezone, naive).map_err(CutoffError::NotALocalTime)?;
         let opening = local_to_utc(e.timezone, e.election_day.and_time(e.polls_open))
-            .map_err(OpsError::Invalid)?;
+            .map_err(CutoffError::PollsOpening)?;
         if new >= opening {
-            return Err(OpsError::Invalid(
-                "receipt_cutoff: debe ser anterior a la apertura de la votación".into(),
-            ));
+            return Err(CutoffError::AfterPollsOpen.into());
         }
         if new == e.receipt_cutoff {
-            return Err(OpsError::Invalid(
-                "receipt_cutoff: es el corte vigente".into(),
-            ));
+            return Err(CutoffError::Unchanged.into());
         }
         let before = election::canonical(&e);
         let old_local = e.cutoff_local_notation();

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use rand::RngCore;
 
+use super::errors::KeyFileError;
 use super::{OpsError, Result};
 
 /// The secrets of one installation. `Debug` never shows them.
@@ -59,7 +60,10 @@ pub fn load_or_create(path: &Path) -> Result<(Secrets, bool)> {
         hex::encode(s.cookie_key),
         hex::encode(s.code_key)
     );
-    let io = |e: std::io::Error| OpsError::Invalid(format!("{}: {e}", path.display()));
+    let io = |source| KeyFileError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -73,7 +77,13 @@ pub fn load_or_create(path: &Path) -> Result<(Secrets, bool)> {
 
 /// Loads an existing key file; refuses one that others can read or that is malformed.
 pub fn load(path: &Path) -> Result<Secrets> {
-    let bad = |reason: String| OpsError::Invalid(format!("{}: {reason}", path.display()));
+    let bad = |reason: String| -> OpsError {
+        KeyFileError::Unusable {
+            path: path.to_path_buf(),
+            reason,
+        }
+        .into()
+    };
     let meta = std::fs::metadata(path).map_err(|e| {
         bad(format!(
             "{e} (¿se ejecutó `pep-tracker init` para esta base de datos?)"

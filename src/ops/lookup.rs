@@ -2,15 +2,15 @@
 //! package and the envelope are. No address or other personal data; the same answer for "no
 //! such elector" and "wrong code".
 
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::Result;
 use crate::domain::code;
 use crate::domain::election::Election;
 use crate::domain::elector::ElectorKey;
-use crate::domain::tracking::LegStatus;
-use crate::storage::lookup::{progress_by_code, PepProgress};
+use crate::domain::stage::Receipt;
+use crate::domain::tracking::{Direction, LegStatus};
+use crate::storage::pep_record::{self, LegRecord, PepRecord};
 use crate::storage::Db;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -48,76 +48,67 @@ pub fn lookup(
     let (Ok(elector), Ok(code_id)) = (elector, code_id) else {
         return Ok(not_found());
     };
-    let progress = db.read(|c| progress_by_code(c, code_id.get()))?;
-    match progress {
-        Some(p) if p.elector_key == elector.as_str() => Ok(answer(&p, election)),
+    let found = db.read(|c| -> Result<_> {
+        let Some(record) = pep_record::by_code(c, code_id)? else {
+            return Ok(None);
+        };
+        let key = pep_record::elector_key(c, record.elector_id)?;
+        Ok(Some((record, key)))
+    })?;
+    match found {
+        Some((record, Some(key))) if key == elector => Ok(answer(&record, election)),
         _ => Ok(not_found()),
     }
 }
 
-fn local(e: &Election, ts: &Option<String>) -> Option<String> {
-    let t = DateTime::parse_from_rfc3339(ts.as_deref()?)
-        .ok()?
-        .with_timezone(&Utc);
-    Some(e.local(t))
-}
-
-fn leg<'a>(p: &'a PepProgress, dir: &str) -> Option<(LegStatus, &'a Option<String>)> {
-    p.legs
-        .iter()
-        .find(|l| l.0 == dir)
-        .and_then(|l| l.2.parse().ok().map(|s| (s, &l.3)))
-}
-
-fn answer(p: &PepProgress, e: &Election) -> Answer {
-    if p.voided {
+fn answer(p: &PepRecord, e: &Election) -> Answer {
+    if p.voided_at.is_some() {
         return Answer {
             found: true,
             message: "Este Sobre-Postal-Voto fue reemplazado por un paquete nuevo: use el sobre del paquete más reciente.".into(),
             steps: Vec::new(),
         };
     }
-    let out = leg(p, "outbound");
-    let back = leg(p, "return");
-    let moving = |s: LegStatus| !matches!(s, LegStatus::Unknown | LegStatus::PreTransit);
+    let out = p.leg(Direction::Outbound);
+    let back = p.leg(Direction::Return);
+    let moving = |l: &LegRecord| !matches!(l.status, LegStatus::Unknown | LegStatus::PreTransit);
+    let delivered = out.filter(|l| l.status == LegStatus::Delivered);
     let mut steps = vec![
         Step {
             label: "Paquete electoral preparado",
-            done: p.in_batch,
+            done: p.batch.is_some(),
             when: None,
         },
         Step {
             label: "Enviado por la paquetería",
-            done: out.is_some_and(|(s, _)| moving(s)),
+            done: out.is_some_and(moving),
             when: None,
         },
         Step {
             label: "Entregado en su domicilio",
-            done: out.is_some_and(|(s, _)| s == LegStatus::Delivered),
-            when: out
-                .filter(|(s, _)| *s == LegStatus::Delivered)
-                .and_then(|(_, t)| local(e, t)),
+            done: delivered.is_some(),
+            when: delivered.and_then(|l| l.status_at).map(|t| e.local(t)),
         },
         Step {
             label: "Sobre-Postal-Voto en camino de regreso",
-            done: back.is_some_and(|(s, _)| moving(s)),
+            done: back.is_some_and(moving),
             when: None,
         },
     ];
-    let message = match &p.receipt {
-        Some((o, at)) if o == "accepted" => {
+    let message = match &p.checkin {
+        Some(c) if c.receipt == Receipt::OnTime => {
             steps.push(Step {
                 label: "Sobre recibido por el INE: su voto se contará",
                 done: true,
-                when: local(e, &Some(at.clone())),
+                when: Some(e.local(c.received_at)),
             });
             "Su Sobre-Postal-Voto llegó a tiempo.".to_string()
         }
-        Some((_, at)) => {
+        Some(c) => {
             steps.push(Step {
                 label: "Sobre recibido después del plazo legal",
                 done: true,
-                when: local(e, &Some(at.clone())),
+                when: Some(e.local(c.received_at)),
             });
             "Su sobre llegó después del plazo y no puede contarse.".to_string()
         }

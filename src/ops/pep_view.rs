@@ -6,12 +6,13 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{OpsError, Result};
+use super::errors::PepError;
+use super::Result;
 use crate::domain::pep::PepId;
 use crate::domain::personal::{carrier_place, Casework, PersonalData};
 use crate::domain::stage::{self, Receipt, Stage, StageFacts};
 use crate::domain::tracking::{Carrier, Direction, LegStatus, TrackingEvent};
-use crate::storage::pep_view::{pep_record, CheckinRecord, LegRecord, PepRecord};
+use crate::storage::pep_record::{self, CheckinRecord, LegRecord, PepRecord};
 use crate::storage::Db;
 
 /// A courier leg of the PEP.
@@ -73,14 +74,10 @@ fn leg_view(leg: LegRecord) -> LegView {
 
 fn checkin_view(c: CheckinRecord) -> CheckinView {
     CheckinView {
-        outcome: if c.late {
-            Receipt::Late
-        } else {
-            Receipt::OnTime
-        },
+        outcome: c.receipt,
         received_at: c.received_at,
         station: c.station,
-        sequence: c.sequence,
+        sequence: c.seq,
         mec: c.mec,
     }
 }
@@ -96,8 +93,9 @@ pub fn view(record: PepRecord) -> PepView {
         }
     }
     let checkin = record.checkin.map(checkin_view);
+    let voided = record.voided_at.is_some();
     let status = stage::stage(&StageFacts {
-        voided: record.voided,
+        voided,
         in_batch: record.batch.is_some(),
         outbound: outbound.as_ref().map(|l: &LegView| l.status),
         return_leg: return_leg.as_ref().map(|l: &LegView| l.status),
@@ -108,8 +106,8 @@ pub fn view(record: PepRecord) -> PepView {
         status,
         status_label: status.label_es(),
         generation: record.pep_id.generation,
-        voided: record.voided,
-        batch: record.batch,
+        voided,
+        batch: record.batch.map(|b| b.id),
         outbound,
         return_leg,
         checkin,
@@ -118,10 +116,10 @@ pub fn view(record: PepRecord) -> PepView {
 
 /// The PEP `id`; without `leave`, carrier event places show only their country.
 pub fn pep_view(db: &Db, id: &PepId, leave: Option<&PersonalData<Casework>>) -> Result<PepView> {
-    let record = db.read(|c| pep_record(c, id))?;
+    let record = db.read(|c| pep_record::by_pep_id(c, id))?;
     let mut v = record
         .map(view)
-        .ok_or_else(|| OpsError::NotFound(format!("no existe el PEP «{id}»")))?;
+        .ok_or_else(|| PepError::NotFound(id.to_string()))?;
     for leg in [&mut v.outbound, &mut v.return_leg].into_iter().flatten() {
         for ev in &mut leg.events {
             ev.location = carrier_place(&ev.location, leave);

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::errors::ReceptionDocsError;
 use super::{Actor, OpsError, Result};
 use crate::documents::reception::{self as docs, LateRow, MecListRow, ReportMeta};
 use crate::domain::entity::EntityCode;
@@ -50,15 +51,17 @@ fn audited(
 }
 
 fn pdf_err(e: crate::documents::DocumentError) -> OpsError {
-    OpsError::Invalid(e.to_string())
+    ReceptionDocsError::Render(e).into()
 }
 
 fn mec_rows(db: &Db, entity: EntityCode, mec: i64) -> Result<Vec<tallies::MecElector>> {
     let rows = db.read(|c| tallies::mec_electors(c, entity.as_str(), mec))?;
     if rows.is_empty() {
-        return Err(OpsError::NotFound(format!(
-            "no existe la MEC {entity}-{mec}"
-        )));
+        return Err(ReceptionDocsError::NoSuchMec {
+            entity: entity.to_string(),
+            mec,
+        }
+        .into());
     }
     Ok(rows)
 }
@@ -117,19 +120,14 @@ pub fn late_list(
     let rows: Vec<LateRow> = db
         .read(tallies::late_list)?
         .into_iter()
-        .map(|r| {
-            let received = chrono::DateTime::parse_from_rfc3339(&r.received_at)
-                .map(|t| e.local(t.with_timezone(&Utc)))
-                .unwrap_or(r.received_at);
-            LateRow {
-                sender: r.sender,
-                city: r.city,
-                country: r.country,
-                pep_id: r.pep_id,
-                received,
-                station: r.station,
-                seq: r.seq,
-            }
+        .map(|r| LateRow {
+            sender: r.sender,
+            city: r.city,
+            country: r.country,
+            pep_id: r.pep_id.to_string(),
+            received: e.local(r.received_at),
+            station: r.station,
+            seq: r.seq,
         })
         .collect();
     let pdf = docs::late_list_pdf(&meta(db, "Sobres extemporáneos".into(), now)?, &rows)

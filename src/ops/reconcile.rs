@@ -48,7 +48,7 @@ pub fn reconcile(db: &Db) -> Result<Reconciliation> {
     let n = |o: Outcome| {
         c.scans_by_outcome
             .iter()
-            .find(|(k, _)| k == o.as_str())
+            .find(|(k, _)| *k == o)
             .map_or(0, |(_, v)| *v)
     };
     let by_outcome: Vec<_> = Outcome::ALL
@@ -111,15 +111,12 @@ pub fn operator_counters(
     db: &Db,
     operator: &str,
 ) -> Result<Vec<(&'static str, &'static str, i64)>> {
-    let since = crate::storage::ts(chrono::Utc::now() - chrono::Duration::hours(12));
-    let rows = db.read(|c| tallies::operator_counts(c, operator, &since))?;
+    let since = chrono::Utc::now() - chrono::Duration::hours(12);
+    let rows = db.read(|c| tallies::operator_counts(c, operator, since))?;
     Ok(Outcome::ALL
         .iter()
         .map(|o| {
-            let n = rows
-                .iter()
-                .find(|(k, _)| k == o.as_str())
-                .map_or(0, |(_, v)| *v);
+            let n = rows.iter().find(|(k, _)| k == o).map_or(0, |(_, v)| *v);
             (o.as_str(), o.label_es(), n)
         })
         .collect())

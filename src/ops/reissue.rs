@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Actor, OpsError, Result};
+use super::errors::PepError;
+use super::{Actor, Result};
 use crate::domain::pep::PepId;
 use crate::storage::{audit, peps, reception, Db};
 
@@ -16,23 +17,16 @@ pub fn reissue(
 ) -> Result<PepId> {
     let reason = reason.trim();
     if reason.chars().count() < 5 || reason.chars().count() > 500 {
-        return Err(OpsError::Invalid(
-            "reason: explique el motivo de la reposición (5 a 500 caracteres)".into(),
-        ));
+        return Err(PepError::BadReason.into());
     }
-    crate::domain::text::check(reason).map_err(|e| OpsError::Invalid(format!("reason: {e}")))?;
+    crate::domain::text::check(reason).map_err(PepError::ReasonText)?;
     db.write(|tx| {
-        let old =
-            peps::find(tx, id)?.ok_or_else(|| OpsError::NotFound(format!("no existe el {id}")))?;
+        let old = peps::find(tx, id)?.ok_or_else(|| PepError::Unknown(id.clone()))?;
         if old.voided_at.is_some() {
-            return Err(OpsError::Conflict(format!(
-                "{id} ya fue anulado por una reposición"
-            )));
+            return Err(PepError::AlreadyVoided(id.clone()).into());
         }
         if reception::accepted(tx, old.id)? {
-            return Err(OpsError::Conflict(format!(
-                "el sobre de {id} ya se recibió: no se repone un PEP cuyo voto llegó"
-            )));
+            return Err(PepError::AlreadyReceived(id.clone()).into());
         }
         let new = peps::reissue(tx, &old, reason, now)?;
         let detail = format!("reemplazado por {}; motivo: {reason}", new.pep_id);

@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use super::{OpsError, Result};
+use super::errors::SearchError;
+use super::Result;
 use crate::domain::elector::ElectorKey;
 use crate::domain::pep::PepId;
 use crate::domain::personal::{Casework, PersonalData};
@@ -84,9 +85,9 @@ fn view(h: Hit, leave: Option<&PersonalData<Casework>>) -> HitView {
         entity: entity::entity(&h.entity).map_or(h.entity.clone(), |e| e.name.to_string()),
         country: geo::country(&h.country).map_or(h.country.clone(), |c| c.name_es.to_string()),
         name: reveal.then_some(h.name),
-        elector_key: reveal.then_some(h.elector_key),
+        elector_key: reveal.then(|| h.elector_key.to_string()),
         city: reveal.then_some(h.city),
-        pep_id: h.pep_id,
+        pep_id: h.pep_id.to_string(),
         generation: h.generation,
         voided: h.voided,
     }
@@ -110,11 +111,7 @@ pub fn search(
     leave: Option<&PersonalData<Casework>>,
 ) -> Result<Results> {
     if q.personal() && leave.is_none() {
-        return Err(OpsError::Invalid(format!(
-            "La búsqueda por {} está reservada a administración y envíos; busque por \
-             identificador de PEP o número de guía.",
-            q.kind_es()
-        )));
+        return Err(SearchError::Reserved(q.kind_es()).into());
     }
     let page = page.clamp(1, 10_000);
     let mut hits = db.read(|c| match q {

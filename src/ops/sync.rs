@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::{Actor, OpsError, Result};
+use super::errors::TaskError;
+use super::{Actor, Result};
 use crate::carriers::config::CarriersConfig;
 use crate::carriers::poller::{Carriers, Polite, RetryPolicy};
 use crate::carriers::{CallError, NumberResult, Tracked};
@@ -83,7 +84,7 @@ impl PassReport {
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| OpsError::Invalid(format!("tarea interna interrumpida: {e}")))?
+        .map_err(|e| TaskError::Interrupted(e.to_string()))?
 }
 
 /// One pass: every carrier's due legs, the carriers in parallel.

@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use super::errors::AccountError;
 use super::{Actor, OpsError, Result};
 use crate::domain::role::Role;
 use crate::storage::{audit, users, Db};
@@ -41,9 +42,7 @@ fn check_name(name: &str) -> Result<()> {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
     if !ok {
-        return Err(OpsError::Invalid(format!(
-            "name: «{name}» debe tener de 1 a 40 caracteres a-z, 0-9, punto, guion o guion bajo"
-        )));
+        return Err(AccountError::BadName(name.to_string()).into());
     }
     Ok(())
 }
@@ -79,9 +78,7 @@ pub fn add_user(
 ) -> Result<bool> {
     check_name(name)?;
     if password.chars().count() < MIN_PASSWORD {
-        return Err(OpsError::Invalid(format!(
-            "password: al menos {MIN_PASSWORD} caracteres"
-        )));
+        return Err(AccountError::ShortPassword(MIN_PASSWORD).into());
     }
     let hash = hash_password(password);
     db.write(|tx| {
@@ -128,9 +125,7 @@ pub fn create_token(
     let token = random_secret("pep_");
     db.write(|tx| {
         if users::token_exists(tx, name)? {
-            return Err(OpsError::Conflict(format!(
-                "name: ya existe un token «{name}»"
-            )));
+            return Err(OpsError::from(AccountError::TokenTaken(name.to_string())));
         }
         users::insert_token(tx, name, role, &sha_hex(&token), now)?;
         audit::append(
@@ -153,9 +148,7 @@ pub fn create_token(
 pub fn revoke_token(db: &Db, name: &str, actor: &Actor, now: DateTime<Utc>) -> Result<()> {
     db.write(|tx| {
         if !users::revoke_token(tx, name, now)? {
-            return Err(OpsError::NotFound(format!(
-                "name: no hay un token vigente «{name}»"
-            )));
+            return Err(AccountError::NoSuchToken(name.to_string()).into());
         }
         audit::append(
             tx,

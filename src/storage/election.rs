@@ -53,7 +53,7 @@ pub fn load(conn: &Connection) -> Result<Option<Election>> {
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
+                r.get::<_, DateTime<Utc>>(4)?,
                 r.get::<_, u32>(5)?,
                 r.get::<_, String>(6)?,
                 r.get::<_, Option<String>>(7)?,
@@ -70,9 +70,7 @@ pub fn load(conn: &Connection) -> Result<Option<Election>> {
             .map_err(|_| bad("election_day"))?,
         polls_open: NaiveTime::parse_from_str(&open, "%H:%M").map_err(|_| bad("polls_open"))?,
         timezone: tz.parse().map_err(|_| bad("timezone"))?,
-        receipt_cutoff: DateTime::parse_from_rfc3339(&cutoff)
-            .map_err(|_| bad("receipt_cutoff"))?
-            .with_timezone(&Utc),
+        receipt_cutoff: cutoff,
         max_electors_per_mec: max,
         entities: serde_json::from_str(&entities).map_err(|_| bad("entities"))?,
         return_address: ret

@@ -4,17 +4,16 @@
 //! Files beside this one hold the queries of each table group, turning rows into domain values.
 
 pub mod audit;
-pub mod dossier;
 pub mod election;
 pub mod electors;
 pub mod files;
-pub mod lookup;
-pub mod pep_view;
+pub mod pep_record;
 pub mod peps;
 pub mod queues;
 pub mod reception;
 pub mod schema;
 pub mod search;
+pub mod sql_types;
 pub mod stage;
 pub mod tallies;
 pub mod tracking;
@@ -152,4 +151,11 @@ fn connect(path: &Path) -> Result<Connection> {
 /// (`2022-06-01T17:30:00.000Z`), a fixed-width text that sorts in time order.
 pub fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// A time stored as text by [`ts`], read back; text that is not one is corrupt data.
+pub fn stored_time(s: &str, what: &str) -> Result<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| StorageError::Corrupt(format!("{what}: «{s}»")))
 }

@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::{ts, Result};
-use crate::domain::elector::{Address, Elector, ElectorKey};
+use crate::domain::code::CodeId;
+use crate::domain::elector::{Address, Elector, ElectorKey, ElectorKeyError};
 use crate::domain::pep::PepId;
 
 /// Largest code id (40 bits), exclusive.
@@ -19,7 +20,7 @@ pub fn create_for_import(tx: &Transaction, import_id: i64, now: DateTime<Utc>) -
                FROM electors e
                WHERE e.import_id = ?1 AND NOT EXISTS (SELECT 1 FROM peps p WHERE p.elector_id = e.id)";
     // A new PEP has no facts yet: its stage is the rule's answer for none.
-    let fresh = super::stage::initial().as_str();
+    let fresh = super::stage::initial();
     let args = params![import_id, CODE_SPACE, ts(now), fresh];
     let mut created = tx.execute(sql, args)? as i64;
     // A random code id may collide with one already issued: draw again for those electors.
@@ -39,8 +40,8 @@ pub struct PepRow {
     pub id: i64,
     pub pep_id: PepId,
     pub elector_id: i64,
-    pub code_id: u64,
-    pub voided_at: Option<String>,
+    pub code_id: CodeId,
+    pub voided_at: Option<DateTime<Utc>>,
     pub batch_id: Option<i64>,
 }
 
@@ -52,7 +53,7 @@ fn pep_row(r: &rusqlite::Row) -> rusqlite::Result<PepRow> {
         id: r.get(0)?,
         pep_id: PepId::new(elector_id, r.get(2)?),
         elector_id,
-        code_id: r.get::<_, i64>(3)? as u64,
+        code_id: r.get(3)?,
         voided_at: r.get(4)?,
         batch_id: r.get(5)?,
     })
@@ -62,7 +63,7 @@ pub fn find(conn: &Connection, pep_id: &PepId) -> Result<Option<PepRow>> {
     Ok(conn
         .query_row(
             &format!("SELECT {PEP_COLUMNS} FROM peps p WHERE p.pep_id = ?1"),
-            [pep_id.to_string()],
+            [pep_id],
             pep_row,
         )
         .optional()?)
@@ -89,12 +90,12 @@ pub fn reissue(tx: &Transaction, old: &PepRow, reason: &str, now: DateTime<Utc>)
                  stage, entity, country)
              SELECT ?1, ?2, ?3, ?4, ?5, ?6, entity, country FROM peps WHERE id = ?7",
             params![
-                pep_id.to_string(),
+                pep_id,
                 old.elector_id,
                 next_gen,
                 code_id,
                 ts(now),
-                super::stage::initial().as_str(),
+                super::stage::initial(),
                 old.id
             ],
         )?;
@@ -191,12 +192,21 @@ pub fn batches(conn: &Connection) -> Result<Vec<BatchRow>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// A stored elector key that no longer passes the rules (a row edited since the import):
+/// a problem the batch validation reports, not a failure of the database.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("clave {key}: {reason}")]
+pub struct BadStoredKey {
+    pub key: String,
+    pub reason: ElectorKeyError,
+}
+
 /// A PEP of a batch with its elector and outbound guía, in manifest order.
 #[derive(Debug, Clone)]
 pub struct BatchPep {
     pub pep: PepRow,
-    /// `None` when the stored key no longer parses (reported by validation).
-    pub elector: Result<Elector, String>,
+    /// The elector, unless its stored key no longer parses (reported by validation).
+    pub elector: Result<Elector, BadStoredKey>,
     pub guia: Option<String>,
 }
 
@@ -213,27 +223,29 @@ pub fn batch_peps(conn: &Connection, batch_id: i64) -> Result<Vec<BatchPep>> {
     ))?;
     let rows = stmt.query_map([batch_id], |r| {
         let key: String = r.get(6)?;
-        let elector = ElectorKey::parse(&key)
-            .map_err(|e| format!("clave {key}: {e}"))
-            .and_then(|key| -> Result<Elector, String> {
-                Ok(Elector {
-                    key,
-                    given_names: r.get(7).map_err(|e| e.to_string())?,
-                    paternal_surname: r.get(8).map_err(|e| e.to_string())?,
-                    maternal_surname: r.get(9).map_err(|e| e.to_string())?,
-                    entity: r.get(10).map_err(|e| e.to_string())?,
-                    address: Address {
-                        line1: r.get(11).map_err(|e| e.to_string())?,
-                        line2: r.get(12).map_err(|e| e.to_string())?,
-                        city: r.get(13).map_err(|e| e.to_string())?,
-                        region: r.get(14).map_err(|e| e.to_string())?,
-                        postal_code: r.get(15).map_err(|e| e.to_string())?,
-                        country: r.get(16).map_err(|e| e.to_string())?,
-                    },
-                    email: r.get(17).map_err(|e| e.to_string())?,
-                    phone: r.get(18).map_err(|e| e.to_string())?,
-                })
-            });
+        let elector = |key| -> rusqlite::Result<Elector> {
+            Ok(Elector {
+                key,
+                given_names: r.get(7)?,
+                paternal_surname: r.get(8)?,
+                maternal_surname: r.get(9)?,
+                entity: r.get(10)?,
+                address: Address {
+                    line1: r.get(11)?,
+                    line2: r.get(12)?,
+                    city: r.get(13)?,
+                    region: r.get(14)?,
+                    postal_code: r.get(15)?,
+                    country: r.get(16)?,
+                },
+                email: r.get(17)?,
+                phone: r.get(18)?,
+            })
+        };
+        let elector = match ElectorKey::parse(&key) {
+            Ok(k) => Ok(elector(k)?),
+            Err(reason) => Err(BadStoredKey { key, reason }),
+        };
         Ok(BatchPep {
             pep: pep_row(r)?,
             elector,
@@ -261,7 +273,7 @@ pub fn unbatched_counts(conn: &Connection) -> Result<Vec<super::electors::CountR
 }
 
 /// The public ids of every PEP in force, in creation order.
-pub fn active_pep_ids(conn: &Connection) -> Result<Vec<String>> {
+pub fn active_pep_ids(conn: &Connection) -> Result<Vec<PepId>> {
     let mut stmt = conn.prepare("SELECT pep_id FROM peps WHERE voided_at IS NULL ORDER BY id")?;
     let rows = stmt.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -5,13 +5,14 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params_from_iter, types::Value, Connection, Row};
 
-use super::{ts, Result, StorageError};
+use super::{ts, Result};
+use crate::domain::pep::PepId;
 use crate::domain::tracking::{Carrier, Direction, LegStatus};
 
 /// One leg in a queue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueueRow {
-    pub pep_id: String,
+    pub pep_id: PepId,
     pub entity: String,
     pub country: String,
     pub direction: Direction,
@@ -39,31 +40,19 @@ const COLUMNS: &str = "p.pep_id, e.entity, e.country, l.direction, l.carrier, l.
     COALESCE((SELECT ev.raw_text FROM leg_events ev WHERE ev.leg = l.id
               ORDER BY ev.at DESC, ev.id DESC LIMIT 1), '')";
 
-fn time(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
-    s.map(|s| {
-        DateTime::parse_from_rfc3339(&s)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|_| StorageError::Corrupt(format!("fecha «{s}»")))
+fn row(r: &Row) -> rusqlite::Result<QueueRow> {
+    Ok(QueueRow {
+        pep_id: r.get(0)?,
+        entity: r.get(1)?,
+        country: r.get(2)?,
+        direction: r.get(3)?,
+        carrier: r.get(4)?,
+        tracking: r.get(5)?,
+        status: r.get(6)?,
+        status_at: r.get(7)?,
+        last_event_at: r.get(8)?,
+        last_event: r.get(9)?,
     })
-    .transpose()
-}
-
-/// The columns of [`COLUMNS`] as read, before parsing.
-type RawRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-);
-
-fn row(r: &Row) -> rusqlite::Result<RawRow> {
-    r.try_into()
 }
 
 fn queue(
@@ -81,24 +70,9 @@ fn queue(
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} {FROM} WHERE {filter} ORDER BY {order} LIMIT {limit}"
     ))?;
-    let raw = stmt.query_map(params_from_iter(args.iter()), row)?;
-    let bad = StorageError::Corrupt;
-    let mut rows = Vec::new();
-    for r in raw {
-        let (pep_id, entity, country, dir, carrier, tracking, status, status_at, last, text) = r?;
-        rows.push(QueueRow {
-            pep_id,
-            entity,
-            country,
-            direction: dir.parse().map_err(bad)?,
-            carrier: carrier.parse().map_err(bad)?,
-            tracking,
-            status: status.parse().map_err(bad)?,
-            status_at: time(status_at)?,
-            last_event_at: time(last)?,
-            last_event: text,
-        });
-    }
+    let rows = stmt
+        .query_map(params_from_iter(args.iter()), row)?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(Queue { total, rows })
 }
 

@@ -6,7 +6,10 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::{ts, Result};
 use crate::domain::checkin::{Outcome, PriorReceipt};
+use crate::domain::code::CodeId;
 use crate::domain::mec;
+use crate::domain::pep::PepId;
+use crate::domain::stage::Receipt;
 
 /// Recomputes every elector's MEC: per entity, in list order (surnames, names, key). The
 /// numbering is the domain's rule (`mec::mec_of`), run inside SQLite as a scalar function so
@@ -48,17 +51,15 @@ pub fn accepted(conn: &Connection, pep: i64) -> Result<bool> {
 }
 
 /// Code ids of envelopes the carrier delivered back that nobody has scanned yet.
-pub fn returned_unscanned(conn: &Connection, limit: i64) -> Result<Vec<u64>> {
+pub fn returned_unscanned(conn: &Connection, limit: i64) -> Result<Vec<CodeId>> {
     let mut stmt = conn.prepare_cached(
         "SELECT p.code_id FROM legs l JOIN peps p ON p.id = l.pep
          WHERE l.direction = 'return' AND l.status = 'delivered' AND p.voided_at IS NULL
            AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.pep = p.id)
          LIMIT ?1",
     )?;
-    let rows = stmt.query_map([limit], |r| r.get::<_, i64>(0))?;
-    Ok(rows
-        .map(|r| r.map(|v| v as u64))
-        .collect::<rusqlite::Result<_>>()?)
+    let rows = stmt.query_map([limit], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn any_checkin(conn: &Connection) -> Result<bool> {
@@ -72,7 +73,7 @@ pub fn any_checkin(conn: &Connection) -> Result<bool> {
 #[derive(Debug, Clone)]
 pub struct ScanTarget {
     pub pep: i64,
-    pub pep_id: String,
+    pub pep_id: PepId,
     pub elector_id: i64,
     pub voided: bool,
     pub entity: String,
@@ -81,7 +82,7 @@ pub struct ScanTarget {
     pub prior_seq: Option<i64>,
 }
 
-pub fn scan_target(conn: &Connection, code_id: u64) -> Result<Option<ScanTarget>> {
+pub fn scan_target(conn: &Connection, code_id: CodeId) -> Result<Option<ScanTarget>> {
     Ok(conn
         .prepare_cached(
             "SELECT p.id, p.pep_id, p.elector_id, p.voided_at IS NOT NULL, e.entity, m.mec,
@@ -91,8 +92,8 @@ pub fn scan_target(conn: &Connection, code_id: u64) -> Result<Option<ScanTarget>
              LEFT JOIN checkins c ON c.pep = p.id
              WHERE p.code_id = ?1",
         )?
-        .query_row([code_id as i64], |r| {
-            let outcome: Option<String> = r.get(6)?;
+        .query_row([code_id], |r| {
+            let outcome: Option<Receipt> = r.get(6)?;
             Ok(ScanTarget {
                 pep: r.get(0)?,
                 pep_id: r.get(1)?,
@@ -102,7 +103,7 @@ pub fn scan_target(conn: &Connection, code_id: u64) -> Result<Option<ScanTarget>
                 mec: r.get(5)?,
                 prior: match outcome {
                     Some(o) => Some(PriorReceipt {
-                        late: o == "late",
+                        late: o == Receipt::Late,
                         received_at: r.get(7)?,
                         station: r.get(8)?,
                     }),
@@ -133,7 +134,7 @@ pub fn insert_scan(
     tx.prepare_cached(
         "INSERT INTO scans (at, station, operator, input, outcome, pep) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![ts(ctx.now), ctx.station, ctx.operator, input, outcome.as_str(), pep])?;
+    .execute(params![ts(ctx.now), ctx.station, ctx.operator, input, outcome, pep])?;
     Ok(tx.last_insert_rowid())
 }
 
@@ -154,7 +155,7 @@ pub fn insert_checkin(
     )?
     .execute(params![
         t.pep,
-        if late { "late" } else { "accepted" },
+        if late { Receipt::Late } else { Receipt::OnTime },
         seq,
         ts(ctx.now),
         ctx.station,

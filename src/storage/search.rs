@@ -4,14 +4,15 @@
 
 use rusqlite::{params, Connection};
 
-use super::{Result, StorageError};
+use super::Result;
+use crate::domain::elector::ElectorKey;
 use crate::domain::pep::PepId;
 use crate::domain::stage::Stage;
 
 /// One PEP found, with its elector (callers decide who may see the personal fields).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
-    pub pep_id: String,
+    pub pep_id: PepId,
     pub generation: u32,
     pub stage: Stage,
     pub voided: bool,
@@ -19,7 +20,7 @@ pub struct Hit {
     pub country: String,
     /// Given names, paternal and maternal surnames.
     pub name: String,
-    pub elector_key: String,
+    pub elector_key: ElectorKey,
     pub city: String,
 }
 
@@ -29,44 +30,26 @@ const HIT: &str = "SELECT p.pep_id, p.generation, p.stage, p.voided_at IS NOT NU
         e.elector_key, e.city
      FROM peps p JOIN electors e ON e.id = p.elector_id";
 
-type RawHit = (
-    String,
-    u32,
-    String,
-    bool,
-    String,
-    String,
-    String,
-    String,
-    String,
-);
-
 fn hits(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Vec<Hit>> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(args, |r| -> rusqlite::Result<RawHit> { r.try_into() })?;
-    rows.map(|r| {
-        let (pep_id, generation, stage, voided, entity, country, name, elector_key, city) = r?;
+    let rows = stmt.query_map(args, |r| {
         Ok(Hit {
-            pep_id,
-            generation,
-            stage: stage.parse().map_err(StorageError::Corrupt)?,
-            voided,
-            entity,
-            country,
-            name,
-            elector_key,
-            city,
+            pep_id: r.get(0)?,
+            generation: r.get(1)?,
+            stage: r.get(2)?,
+            voided: r.get(3)?,
+            entity: r.get(4)?,
+            country: r.get(5)?,
+            name: r.get(6)?,
+            elector_key: r.get(7)?,
+            city: r.get(8)?,
         })
-    })
-    .collect()
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn by_pep_id(conn: &Connection, id: &PepId) -> Result<Vec<Hit>> {
-    hits(
-        conn,
-        &format!("{HIT} WHERE p.pep_id = ?1"),
-        [id.to_string()],
-    )
+    hits(conn, &format!("{HIT} WHERE p.pep_id = ?1"), [id])
 }
 
 /// Every PEP (every generation) of the elector with this key.

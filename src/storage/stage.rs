@@ -4,9 +4,8 @@
 
 use rusqlite::{params, Connection, Transaction};
 
-use super::{Result, StorageError};
+use super::Result;
 use crate::domain::stage::{stage, Receipt, Stage, StageFacts};
-use crate::domain::tracking::LegStatus;
 
 /// The stage of a PEP that nothing has happened to yet.
 pub fn initial() -> Stage {
@@ -19,20 +18,6 @@ const FACTS: &str = "SELECT p.stage, p.voided_at IS NOT NULL, p.batch_id IS NOT 
         (SELECT c.outcome FROM checkins c WHERE c.pep = p.id)
      FROM peps p WHERE p.id = ?1";
 
-fn leg(s: Option<String>) -> Result<Option<LegStatus>> {
-    s.map(|s| s.parse().map_err(StorageError::Corrupt))
-        .transpose()
-}
-
-fn outcome(s: Option<String>) -> Result<Option<Receipt>> {
-    match s.as_deref() {
-        None => Ok(None),
-        Some("accepted") => Ok(Some(Receipt::OnTime)),
-        Some("late") => Ok(Some(Receipt::Late)),
-        Some(other) => Err(StorageError::Corrupt(format!("checkins.outcome «{other}»"))),
-    }
-}
-
 /// Recomputes the stage of these PEPs (row ids) from their facts and stores the ones that
 /// changed; the triggers move `stage_counts` in the same transaction. Returns how many changed.
 pub fn refresh_stage(tx: &Transaction, peps: &[i64]) -> Result<usize> {
@@ -42,17 +27,17 @@ pub fn refresh_stage(tx: &Transaction, peps: &[i64]) -> Result<usize> {
     for &id in peps {
         let mut rows = read.query([id])?;
         let Some(r) = rows.next()? else { continue };
-        let stored: String = r.get(0)?;
+        let stored: Stage = r.get(0)?;
         let facts = StageFacts {
             voided: r.get(1)?,
             in_batch: r.get(2)?,
-            outbound: leg(r.get(3)?)?,
-            return_leg: leg(r.get(4)?)?,
-            checkin: outcome(r.get(5)?)?,
+            outbound: r.get(3)?,
+            return_leg: r.get(4)?,
+            checkin: r.get(5)?,
         };
         let now = stage(&facts);
-        if stored != now.as_str() {
-            write.execute(params![id, now.as_str()])?;
+        if stored != now {
+            write.execute(params![id, now])?;
             changed += 1;
         }
     }
@@ -79,23 +64,14 @@ pub struct StageCount {
 fn collect(conn: &Connection, sql: &str) -> Result<Vec<StageCount>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get(1)?,
-            r.get(2)?,
-            r.get::<_, i64>(3)?,
-        ))
-    })?;
-    rows.map(|r| {
-        let (s, entity, country, n) = r?;
         Ok(StageCount {
-            stage: s.parse().map_err(StorageError::Corrupt)?,
-            entity,
-            country,
-            n,
+            stage: r.get(0)?,
+            entity: r.get(1)?,
+            country: r.get(2)?,
+            n: r.get(3)?,
         })
-    })
-    .collect()
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The maintained counts (a few hundred rows whatever the size of the list).
@@ -133,7 +109,7 @@ pub fn checkin_hours(conn: &Connection) -> Result<Vec<HourCount>> {
     let rows = stmt.query_map([], |r| {
         Ok(HourCount {
             hour: r.get(0)?,
-            late: r.get::<_, String>(1)? == "late",
+            late: r.get::<_, Receipt>(1)? == Receipt::Late,
             n: r.get(2)?,
         })
     })?;

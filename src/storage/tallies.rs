@@ -1,10 +1,13 @@
 //! Read-only counts of reception: scans by outcome, check-ins, "votó" marks, MEC tallies,
 //! the late list and the per-MEC list of electors.
 
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
 use super::Result;
+use crate::domain::checkin::Outcome;
+use crate::domain::pep::PepId;
 
 fn count(conn: &Connection, sql: &str) -> Result<i64> {
     Ok(conn.query_row(sql, [], |r| r.get(0))?)
@@ -14,7 +17,7 @@ fn count(conn: &Connection, sql: &str) -> Result<i64> {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ReceptionCounts {
     pub scans_total: i64,
-    pub scans_by_outcome: Vec<(String, i64)>,
+    pub scans_by_outcome: Vec<(Outcome, i64)>,
     pub checkins_accepted: i64,
     pub checkins_late: i64,
     pub voted_marks: i64,
@@ -24,7 +27,7 @@ pub struct ReceptionCounts {
 pub fn reception_counts(conn: &Connection) -> Result<ReceptionCounts> {
     let tx = conn.unchecked_transaction()?;
     let mut stmt = tx.prepare("SELECT outcome, count(*) FROM scans GROUP BY outcome")?;
-    let by: Vec<(String, i64)> = stmt
+    let by: Vec<(Outcome, i64)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     drop(stmt);
@@ -76,15 +79,15 @@ pub fn mec_tallies(conn: &Connection) -> Result<Vec<MecTally>> {
 }
 
 /// A late envelope, by sender, for the destruction act.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LateEnvelope {
     pub seq: i64,
-    pub pep_id: String,
+    pub pep_id: PepId,
     pub sender: String,
     pub city: String,
     pub country: String,
     pub entity: String,
-    pub received_at: String,
+    pub received_at: DateTime<Utc>,
     pub station: String,
 }
 
@@ -147,11 +150,13 @@ pub fn mec_electors(conn: &Connection, entity: &str, mec: i64) -> Result<Vec<Mec
 pub fn operator_counts(
     conn: &Connection,
     operator: &str,
-    since: &str,
-) -> Result<Vec<(String, i64)>> {
+    since: DateTime<Utc>,
+) -> Result<Vec<(Outcome, i64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT outcome, count(*) FROM scans WHERE operator = ?1 AND at >= ?2 GROUP BY outcome",
     )?;
-    let rows = stmt.query_map(params![operator, since], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let rows = stmt.query_map(params![operator, super::ts(since)], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use super::{ts, Result, StorageError};
+use super::{ts, Result};
 use crate::domain::role::Role;
 
 /// A staff account as stored (the password hash stays in this module's callers' hands).
@@ -14,11 +14,6 @@ pub struct UserRow {
     pub role: Role,
     pub password_hash: String,
     pub disabled: bool,
-}
-
-fn role(s: String) -> Result<Role> {
-    s.parse()
-        .map_err(|_| StorageError::Corrupt(format!("rol «{s}»")))
 }
 
 /// Creates a user, or replaces the password and role of an existing one; returns the id and
@@ -36,14 +31,14 @@ pub fn upsert_user(
     if let Some(id) = existing {
         tx.execute(
             "UPDATE users SET role = ?1, password_hash = ?2, disabled = 0 WHERE id = ?3",
-            params![role.as_str(), password_hash, id],
+            params![role, password_hash, id],
         )?;
         tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
         return Ok((id, true));
     }
     tx.execute(
         "INSERT INTO users (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![name, role.as_str(), password_hash, ts(now)],
+        params![name, role, password_hash, ts(now)],
     )?;
     Ok((tx.last_insert_rowid(), false))
 }
@@ -58,26 +53,17 @@ fn user_where(conn: &Connection, cond: &str, arg: &dyn rusqlite::ToSql) -> Resul
             &format!("SELECT id, name, role, password_hash, disabled FROM users WHERE {cond}"),
             [arg],
             |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, bool>(4)?,
-                ))
+                Ok(UserRow {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    role: r.get(2)?,
+                    password_hash: r.get(3)?,
+                    disabled: r.get(4)?,
+                })
             },
         )
         .optional()?;
-    row.map(|(id, name, r, password_hash, disabled)| {
-        Ok(UserRow {
-            id,
-            name,
-            role: role(r)?,
-            password_hash,
-            disabled,
-        })
-    })
-    .transpose()
+    Ok(row)
 }
 
 /// Stores a new bearer token's hash; fails on a repeated name.
@@ -90,7 +76,7 @@ pub fn insert_token(
 ) -> Result<i64> {
     tx.execute(
         "INSERT INTO tokens (name, role, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![name, role.as_str(), token_hash, ts(now)],
+        params![name, role, token_hash, ts(now)],
     )?;
     Ok(tx.last_insert_rowid())
 }
@@ -114,13 +100,13 @@ pub fn token_exists(conn: &Connection, name: &str) -> Result<bool> {
 /// The name and role of a live (not revoked) token, by hash.
 pub fn token_by_hash(conn: &Connection, token_hash: &str) -> Result<Option<(String, Role)>> {
     // Every API request asks this: keep the statement prepared.
-    let row: Option<(String, String)> = conn
+    let row: Option<(String, Role)> = conn
         .prepare_cached(
             "SELECT name, role FROM tokens WHERE token_hash = ?1 AND revoked_at IS NULL",
         )?
         .query_row([token_hash], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    row.map(|(n, r)| Ok((n, role(r)?))).transpose()
+    Ok(row)
 }
 
 pub fn insert_session(

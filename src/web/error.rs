@@ -7,17 +7,70 @@ use rocket::serde::json::{Error as JsonError, Json};
 use rocket::{Catcher, Request};
 use rocket_dyn_templates::{context, Template};
 
+use crate::ops::errors::{
+    AccountError, BatchError, CheckinError, DocumentsError, ElectionFileError, PepError,
+};
 use crate::ops::OpsError;
 
-/// The status code of each kind of use-case error.
+const INVALID: Status = Status::UnprocessableEntity;
+const CONFLICT: Status = Status::Conflict;
+const NOT_FOUND: Status = Status::NotFound;
+const INTERNAL: Status = Status::InternalServerError;
+
+/// The status code of every use-case error, variant by variant.
 pub fn status_of(e: &OpsError) -> Status {
     match e {
-        OpsError::Invalid(_) => Status::UnprocessableEntity,
-        OpsError::NotFound(_) => Status::NotFound,
-        OpsError::Conflict(_) | OpsError::NoElection => Status::Conflict,
-        OpsError::Storage(_) => Status::InternalServerError,
-        OpsError::Unavailable(_) => Status::ServiceUnavailable,
+        OpsError::Storage(_) => INTERNAL,
+        OpsError::NoElection => CONFLICT,
+        OpsError::Batch(e) => match e {
+            BatchError::NameTaken(_) => CONFLICT,
+            BatchError::NoSuchBatch(_) => NOT_FOUND,
+            BatchError::BadName
+            | BatchError::UnknownEntity { .. }
+            | BatchError::UnknownCountry(_)
+            | BatchError::NothingToBatch => INVALID,
+        },
+        OpsError::Documents(e) => match e {
+            DocumentsError::Refused { .. } => INVALID,
+            // Not the client's fault: a file that cannot be written or drawn.
+            DocumentsError::Render(_) | DocumentsError::Io { .. } => INTERNAL,
+        },
+        OpsError::Pep(e) => match e {
+            PepError::NotFound(_) | PepError::Unknown(_) | PepError::NotAnId(_) => NOT_FOUND,
+            PepError::AlreadyVoided(_) | PepError::AlreadyReceived(_) => CONFLICT,
+            PepError::BadId(_) | PepError::BadReason | PepError::ReasonText(_) => INVALID,
+        },
+        OpsError::Checkin(e) => match e {
+            CheckinError::BadStation | CheckinError::CodeTooLong => INVALID,
+            // The client may retry.
+            CheckinError::Stopped(_) | CheckinError::Failed(_) => Status::ServiceUnavailable,
+        },
+        OpsError::Cutoff(_) | OpsError::Search(_) => INVALID,
+        OpsError::ElectionFile(e) => match e {
+            ElectionFileError::Invalid(_) => INVALID,
+            ElectionFileError::OtherElection { .. } | ElectionFileError::EntityInUse(_) => CONFLICT,
+        },
+        OpsError::Account(e) => match e {
+            AccountError::BadName(_) | AccountError::ShortPassword(_) => INVALID,
+            AccountError::TokenTaken(_) => CONFLICT,
+            AccountError::NoSuchToken(_) => NOT_FOUND,
+        },
+        OpsError::ReceptionDocs(e) => match e {
+            crate::ops::errors::ReceptionDocsError::NoSuchMec { .. } => NOT_FOUND,
+            crate::ops::errors::ReceptionDocsError::Render(_) => INTERNAL,
+        },
+        OpsError::KeyFile(_) | OpsError::Task(_) => INTERNAL,
+        OpsError::Invalid(_) => INVALID,
+        OpsError::NotFound(_) => NOT_FOUND,
+        OpsError::Conflict(_) => CONFLICT,
     }
+}
+
+/// The Spanish message of a refusal the page shows beside its form (a 422, or also a 409
+/// when `conflicts` is set); `None` for every other error, which gets the error page.
+pub fn refusal(e: &OpsError, conflicts: bool) -> Option<String> {
+    let s = status_of(e);
+    (s == INVALID || (conflicts && s == CONFLICT)).then(|| e.to_string())
 }
 
 fn message_of(e: &OpsError) -> String {
@@ -207,4 +260,48 @@ pub fn api_catchers() -> Vec<Catcher> {
 
 pub fn page_catchers() -> Vec<Catcher> {
     rocket::catchers![page_unauthorized, page_default]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::errors::{DocumentsError, SearchError};
+    use crate::storage::StorageError;
+
+    #[test]
+    fn a_write_failure_of_the_documents_is_a_server_error_not_bad_input() {
+        let io = OpsError::from(DocumentsError::Io {
+            path: "/tmp/lote-1".into(),
+            source: std::io::Error::other("disco lleno"),
+        });
+        assert_eq!(status_of(&io), Status::InternalServerError);
+        assert_eq!(refusal(&io, true), None);
+        let refused = OpsError::from(DocumentsError::Refused {
+            problems: vec!["PEP-0000001-1: city: vacío".into()],
+        });
+        assert_eq!(status_of(&refused), Status::UnprocessableEntity);
+        assert!(refusal(&refused, false).is_some_and(|m| m.contains("city: vacío")));
+    }
+
+    #[test]
+    fn database_failures_are_logged_and_answered_without_their_details() {
+        let e = OpsError::from(StorageError::Corrupt("peps.stage «lost»".into()));
+        let api = ApiError::from(e);
+        assert_eq!(api.status, Status::InternalServerError);
+        assert!(!api.message.contains("lost"), "{}", api.message);
+    }
+
+    #[test]
+    fn refusals_keep_the_spanish_message_users_see() {
+        let e = OpsError::from(BatchError::NameTaken("Lote 1".into()));
+        assert_eq!(status_of(&e), Status::Conflict);
+        assert_eq!(refusal(&e, false), None);
+        assert_eq!(
+            refusal(&e, true).as_deref(),
+            Some("name: ya existe un lote «Lote 1»")
+        );
+        let e = OpsError::from(SearchError::Empty);
+        assert_eq!(refusal(&e, false).as_deref(), Some("q: escriba qué buscar"));
+        assert_eq!(status_of(&OpsError::NoElection), Status::Conflict);
+    }
 }

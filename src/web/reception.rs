@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::auth::{Api, Page};
 use super::csrf::CsrfToken;
-use super::error::{json_body, ApiError, ErrorBody, PageError};
+use super::error::{json_body, refusal, ApiError, ErrorBody, PageError};
 use super::params::ScanText;
 use super::policy::{AdminOnly, Oversight, Reception, ReceptionRecords};
 use super::App;
@@ -265,11 +265,13 @@ pub fn cutoff_post(
         Utc::now(),
     ) {
         Ok(_) => Ok((Status::Ok, cutoff_view(app, &page, &csrf.0, None)?)),
-        Err(OpsError::Invalid(msg)) => Ok((
-            Status::UnprocessableEntity,
-            cutoff_view(app, &page, &csrf.0, Some(msg))?,
-        )),
-        Err(e) => Err(e.into()),
+        Err(e) => match refusal(&e, false) {
+            Some(msg) => Ok((
+                Status::UnprocessableEntity,
+                cutoff_view(app, &page, &csrf.0, Some(msg))?,
+            )),
+            None => Err(e.into()),
+        },
     }
 }
 

@@ -8,12 +8,12 @@ use rocket_dyn_templates::{context, Template};
 
 use super::auth::Page;
 use super::csrf::CsrfToken;
-use super::error::PageError;
+use super::error::{refusal, PageError};
 use super::policy::AnyRole;
 use super::App;
 use crate::domain::pep::{BadPepId, PepId};
 use crate::domain::personal::{Casework, PersonalData};
-use crate::ops::{dossier, search, OpsError};
+use crate::ops::{dossier, search};
 
 pub fn routes() -> Vec<Route> {
     routes![search_page, pep_page]
@@ -34,8 +34,10 @@ pub fn search_page(
         None => (Status::Ok, None, None),
         Some(query) => match search::search(&app.db, &query, page.unwrap_or(1), leave.as_ref()) {
             Ok(r) => (Status::Ok, Some(r), None),
-            Err(OpsError::Invalid(m)) => (Status::UnprocessableEntity, None, Some(m)),
-            Err(e) => return Err(e.into()),
+            Err(e) => match refusal(&e, false) {
+                Some(m) => (Status::UnprocessableEntity, None, Some(m)),
+                None => return Err(e.into()),
+            },
         },
     };
     Ok((

@@ -9,13 +9,13 @@ use rocket_dyn_templates::{context, Template};
 
 use super::auth::Page;
 use super::csrf::CsrfToken;
-use super::error::PageError;
+use super::error::{refusal, PageError};
 use super::policy::{AnyRole, Shipping};
 use super::redirect::LocalPath;
 use super::App;
 use crate::domain::document::{BatchDocument, UnknownDocument};
 use crate::domain::pep::{BadPepId, PepId};
-use crate::ops::{self, batches::NewBatch, OpsError};
+use crate::ops::{self, batches::NewBatch};
 
 pub fn routes() -> Vec<Route> {
     routes![batches_page, batch_create, batch_file, reissue]
@@ -86,11 +86,13 @@ pub fn batch_create(
                 None,
             )?,
         )),
-        Err(OpsError::Invalid(m) | OpsError::Conflict(m)) => Ok((
-            Status::UnprocessableEntity,
-            page(app, &p.user, &csrf.0, None, Some(m))?,
-        )),
-        Err(e) => Err(e.into()),
+        Err(e) => match refusal(&e, true) {
+            Some(m) => Ok((
+                Status::UnprocessableEntity,
+                page(app, &p.user, &csrf.0, None, Some(m))?,
+            )),
+            None => Err(e.into()),
+        },
     }
 }
 

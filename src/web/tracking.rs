@@ -62,7 +62,7 @@ fn view(e: &Election, q: Queue) -> QueueView {
             status_at: local(e, r.status_at),
             last_event_at: local(e, r.last_event_at),
             last_event: r.last_event,
-            pep_id: r.pep_id,
+            pep_id: r.pep_id.to_string(),
         })
         .collect();
     QueueView {

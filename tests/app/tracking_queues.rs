@@ -25,7 +25,7 @@ fn set(app: &TestApp, pep_index: usize, direction: &str, status: &str, hours_ago
 }
 
 fn pep_ids(q: &pep_tracker::storage::queues::Queue) -> Vec<String> {
-    q.rows.iter().map(|r| r.pep_id.clone()).collect()
+    q.rows.iter().map(|r| r.pep_id.to_string()).collect()
 }
 
 fn scenario(app: &TestApp) -> Vec<String> {

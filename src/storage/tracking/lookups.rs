@@ -4,15 +4,15 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{parsed, raw_due, time, to_due, DueLeg, DUE_SELECT};
-use crate::domain::tracking::{Carrier, Direction, LegStatus, TrackingEvent};
+use super::{raw_due, to_due, DueLeg, DUE_SELECT};
+use crate::domain::tracking::{Carrier, Direction, TrackingEvent};
 use crate::storage::Result;
 
 /// One leg by id (tests and screens).
 pub fn leg(conn: &Connection, id: i64) -> Result<Option<DueLeg>> {
     let sql = format!("{DUE_SELECT} WHERE l.id = ?1");
     let raw = conn.query_row(&sql, params![id], raw_due).optional()?;
-    raw.map(to_due).transpose()
+    Ok(raw.map(to_due))
 }
 
 /// A stored event.
@@ -30,29 +30,18 @@ pub fn events(conn: &Connection, leg: i64) -> Result<Vec<StoredEvent>> {
           WHERE leg = ?1 ORDER BY at DESC, id DESC",
     )?;
     let rows = stmt.query_map(params![leg], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get::<_, String>(5)?,
-        ))
-    })?;
-    rows.map(|r| {
-        let (at, status, raw_code, raw_text, location, recorded) = r?;
         Ok(StoredEvent {
             event: TrackingEvent {
-                at: time(Some(at), "leg_events.at")?.expect("given"),
-                status: parsed::<LegStatus>(status)?,
-                raw_code,
-                raw_text,
-                location,
+                at: r.get(0)?,
+                status: r.get(1)?,
+                raw_code: r.get(2)?,
+                raw_text: r.get(3)?,
+                location: r.get(4)?,
             },
-            recorded_at: time(Some(recorded), "leg_events.recorded_at")?.expect("given"),
+            recorded_at: r.get(5)?,
         })
-    })
-    .collect()
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Where a leg's shipment comes from, for the carrier simulator's directory.
@@ -80,29 +69,18 @@ pub fn leg_origin(
                LEFT JOIN batches b ON b.id = p.batch_id
                LEFT JOIN legs o ON o.pep = l.pep AND o.direction = 'outbound'
               WHERE l.carrier = ?1 AND l.tracking = ?2",
-            params![carrier.as_str(), tracking],
+            params![carrier, tracking],
             |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                ))
+                let oc: Option<Carrier> = r.get(3)?;
+                let ot: Option<String> = r.get(4)?;
+                Ok(LegOrigin {
+                    direction: r.get(0)?,
+                    country: r.get(1)?,
+                    shipped_at: r.get(2)?,
+                    outbound: oc.zip(ot),
+                })
             },
         )
         .optional()?;
-    let Some((dir, country, shipped, oc, ot)) = row else {
-        return Ok(None);
-    };
-    let outbound = match (oc, ot) {
-        (Some(c), Some(t)) => Some((parsed::<Carrier>(c)?, t)),
-        _ => None,
-    };
-    Ok(Some(LegOrigin {
-        direction: parsed(dir)?,
-        country,
-        shipped_at: time(Some(shipped), "batches.created_at")?.expect("given"),
-        outbound,
-    }))
+    Ok(row)
 }

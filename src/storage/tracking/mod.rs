@@ -5,8 +5,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
-use super::{ts, Result, StorageError};
-use crate::domain::tracking::{Carrier, Direction, LegState, TrackingEvent};
+use super::{ts, Result};
+use crate::domain::pep::PepId;
+use crate::domain::tracking::{Carrier, Direction, LegState, LegStatus, TrackingEvent};
 
 mod lookups;
 
@@ -19,7 +20,7 @@ pub const NEVER: &str = "9999";
 #[derive(Debug, Clone, PartialEq)]
 pub struct DueLeg {
     pub id: i64,
-    pub pep_id: String,
+    pub pep_id: PepId,
     pub direction: Direction,
     pub carrier: Carrier,
     pub tracking: String,
@@ -51,19 +52,6 @@ impl Cursor {
     }
 }
 
-pub(super) fn time(s: Option<String>, what: &str) -> Result<Option<DateTime<Utc>>> {
-    s.map(|s| {
-        DateTime::parse_from_rfc3339(&s)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|_| StorageError::Corrupt(format!("{what}: «{s}»")))
-    })
-    .transpose()
-}
-
-pub(super) fn parsed<T: std::str::FromStr<Err = String>>(s: String) -> Result<T> {
-    s.parse().map_err(StorageError::Corrupt)
-}
-
 pub(super) const DUE_SELECT: &str = "
     SELECT l.id, p.pep_id, l.direction, l.carrier, l.tracking, l.status, l.status_at,
            (SELECT MAX(e.at) FROM leg_events e WHERE e.leg = l.id AND e.status != 'unknown'),
@@ -75,16 +63,16 @@ pub(super) const DUE_SELECT: &str = "
 
 type RawDue = (
     i64,
+    PepId,
+    Direction,
+    Carrier,
     String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    String,
-    Option<String>,
+    LegStatus,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    DateTime<Utc>,
+    Option<NaiveDate>,
     u32,
     u32,
     bool,
@@ -96,7 +84,7 @@ pub(super) fn raw_due(r: &Row) -> rusqlite::Result<RawDue> {
     r.try_into()
 }
 
-pub(super) fn to_due(raw: RawDue) -> Result<DueLeg> {
+pub(super) fn to_due(raw: RawDue) -> DueLeg {
     let (
         id,
         pep_id,
@@ -115,29 +103,26 @@ pub(super) fn to_due(raw: RawDue) -> Result<DueLeg> {
         partner,
         next,
     ) = raw;
-    Ok(DueLeg {
+    DueLeg {
         id,
         pep_id,
-        direction: parsed(dir)?,
-        carrier: parsed(carrier)?,
+        direction: dir,
+        carrier,
         tracking,
         state: LegState {
-            status: parsed(status)?,
-            status_at: time(status_at, "legs.status_at")?,
-            newest: time(newest, "leg_events.at")?,
+            status,
+            status_at,
+            newest,
         },
-        last_event_at: time(last, "legs.last_event_at")?,
-        since: time(Some(since), "leg_polls.since")?.expect("given"),
-        poll_day: day
-            .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d"))
-            .transpose()
-            .map_err(|_| StorageError::Corrupt("leg_polls.poll_day".into()))?,
+        last_event_at: last,
+        since,
+        poll_day: day,
         polls_today: today,
         failures,
         visible,
         partner_delivered: partner,
         next_poll_at: next,
-    })
+    }
 }
 
 const NOT_FINAL: &str = "l.status NOT IN ('delivered', 'return_to_sender')";
@@ -175,7 +160,9 @@ pub fn due_legs(
         ],
         raw_due,
     )?;
-    rows.map(|r| to_due(r?)).collect()
+    Ok(rows
+        .map(|r| r.map(to_due))
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// How many of `carrier`'s legs a pass would poll.

@@ -13,11 +13,15 @@ const SQL: &[&str] = &[
     include_str!("../../db/migrations/0006_search.sql"),
 ];
 const CHECKS: &str = include_str!("../../db/migrations/0007_checks.sql");
+const AFTER_CHECKS: &[&str] = &[include_str!(
+    "../../db/migrations/0008_audit_checkpoints.sql"
+)];
 
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {
     let mut all: Vec<M<'static>> = SQL.iter().map(|sql| M::up(sql)).collect();
     all.push(M::up_with_hook(CHECKS, rewrite_in_list_checks));
+    all.extend(AFTER_CHECKS.iter().map(|sql| M::up(sql)));
     Migrations::new(all)
 }
 

@@ -56,7 +56,10 @@ pub fn audit(db_path: &Path, c: AuditCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         AuditCommand::Pubkey => {
-            print!("{}", checkpoint::public_key_pem(&ops::audit::public_key(&db)?));
+            print!(
+                "{}",
+                checkpoint::public_key_pem(&ops::audit::public_key(&db)?)
+            );
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -87,9 +90,12 @@ fn verify_checkpoint(
     let key = match pubkey {
         Some(p) => {
             let pem = std::fs::read_to_string(p).with_context(|| p.display().to_string())?;
-            checkpoint::parse_public_key(&pem).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
+            checkpoint::parse_public_key(&pem)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
         }
-        None => ops::audit::public_key(db).context("sin --pubkey se usa la clave de instalación")?,
+        None => {
+            ops::audit::public_key(db).context("sin --pubkey se usa la clave de instalación")?
+        }
     };
     match ops::audit::check_checkpoint(db, &cp, &key)? {
         Ok(()) => {

@@ -219,6 +219,32 @@ impl ChainVerifier {
         Ok(last)
     }
 }
+/// A chain of `n` check-in records under the key `[7; 32]`, for tests.
+#[cfg(test)]
+pub(crate) fn sample_chain(n: i64) -> Vec<AuditRecord> {
+    let key = AuditKey::new([7; 32]);
+    let mut prev = GENESIS.to_string();
+    (1..=n)
+        .map(|seq| {
+            let mut r = AuditRecord {
+                seq,
+                at: "2022-06-01T10:00:00Z".into(),
+                actor: "user:ana".into(),
+                action: "checkin.accepted".into(),
+                subject: format!("pep:{seq}"),
+                before_digest: None,
+                after_digest: Some(digest(b"{}")),
+                detail: String::new(),
+                prev_hash: prev.clone(),
+                hash: String::new(),
+            };
+            r.hash = r.compute_hash(&key);
+            prev = r.hash.clone();
+            r
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,26 +254,7 @@ mod tests {
     }
 
     fn chain(n: i64) -> Vec<AuditRecord> {
-        let mut prev = GENESIS.to_string();
-        (1..=n)
-            .map(|seq| {
-                let mut r = AuditRecord {
-                    seq,
-                    at: "2022-06-01T10:00:00Z".into(),
-                    actor: "user:ana".into(),
-                    action: "checkin.accepted".into(),
-                    subject: format!("pep:{seq}"),
-                    before_digest: None,
-                    after_digest: Some(digest(b"{}")),
-                    detail: String::new(),
-                    prev_hash: prev.clone(),
-                    hash: String::new(),
-                };
-                r.hash = r.compute_hash(&key());
-                prev = r.hash.clone();
-                r
-            })
-            .collect()
+        sample_chain(n)
     }
 
     fn verify(records: &[AuditRecord], head: (i64, &str)) -> Result<i64, ChainBreak> {

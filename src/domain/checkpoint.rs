@@ -78,7 +78,9 @@ fn field(field: &'static str, reason: &str) -> CheckpointError {
 }
 
 fn is_hash(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn b64() -> base64::engine::GeneralPurpose {
@@ -226,7 +228,9 @@ impl<'c> HoldsCheck<'c> {
             return fail("su hash no es la cabeza del punto de control (bitácora reescrita)");
         }
         if self.log.clone().finish() != cp.log {
-            return fail("los registros hasta aquí no son los del punto de control (bitácora reescrita)");
+            return fail(
+                "los registros hasta aquí no son los del punto de control (bitácora reescrita)",
+            );
         }
         Ok(())
     }
@@ -268,9 +272,7 @@ pub fn parse_public_key(text: &str) -> Result<VerifyingKey, CheckpointError> {
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with("-----"))
         .collect();
-    let der = b64()
-        .decode(body)
-        .map_err(|_| bad("no es PEM ni base64"))?;
+    let der = b64().decode(body).map_err(|_| bad("no es PEM ni base64"))?;
     let raw = der
         .strip_prefix(&SPKI_PREFIX[..])
         .and_then(|k| <[u8; 32]>::try_from(k).ok())
@@ -332,37 +334,23 @@ mod tests {
         assert!(parse_public_key("hola").is_err());
     }
 
-    fn chain(n: i64) -> Vec<AuditRecord> {
-        let key = crate::domain::audit::AuditKey::new([9; 32]);
-        let mut prev = crate::domain::audit::GENESIS.to_string();
-        (1..=n)
-            .map(|seq| {
-                let mut r = AuditRecord {
-                    seq,
-                    at: "2026-11-30T10:00:00.000Z".into(),
-                    actor: "cli".into(),
-                    action: "user.add".into(),
-                    subject: format!("user:{seq}"),
-                    before_digest: None,
-                    after_digest: None,
-                    detail: String::new(),
-                    prev_hash: prev.clone(),
-                    hash: String::new(),
-                };
-                r.hash = r.compute_hash(&key);
-                prev = r.hash.clone();
-                r
-            })
-            .collect()
-    }
+    use crate::domain::audit::sample_chain as chain;
 
     fn checkpoint_of(records: &[AuditRecord]) -> Checkpoint {
         let mut log = LogDigest::default();
         records.iter().for_each(|r| log.push(r));
         let head = records
             .last()
-            .map_or(crate::domain::audit::GENESIS.to_string(), |r| r.hash.clone());
-        Checkpoint::sign(records.len() as i64, &head, &log.finish(), Utc::now(), &key(1))
+            .map_or(crate::domain::audit::GENESIS.to_string(), |r| {
+                r.hash.clone()
+            });
+        Checkpoint::sign(
+            records.len() as i64,
+            &head,
+            &log.finish(),
+            Utc::now(),
+            &key(1),
+        )
     }
 
     fn holds(cp: &Checkpoint, records: &[AuditRecord]) -> Result<(), ChainBreak> {

@@ -57,7 +57,12 @@ impl VerifyJob {
             .name("audit-verify".into())
             .spawn(move || run(&db, &state));
         if let Err(e) = spawned {
-            finish(&self.state, Instant::now(), Err(format!("no se pudo iniciar: {e}")), Utc::now());
+            finish(
+                &self.state,
+                Instant::now(),
+                Err(format!("no se pudo iniciar: {e}")),
+                Utc::now(),
+            );
         }
         true
     }

@@ -154,7 +154,8 @@ pub fn load(path: &Path) -> Result<Secrets> {
         }
         Ok(Some(bytes))
     };
-    let required = |k: &str, len: usize| get(k, len)?.ok_or_else(|| error(path, format!("{k}: falta")));
+    let required =
+        |k: &str, len: usize| get(k, len)?.ok_or_else(|| error(path, format!("{k}: falta")));
     let mut cookie_key = [0; 64];
     let mut code_key = [0; 32];
     cookie_key.copy_from_slice(&required("cookie_key", 64)?);

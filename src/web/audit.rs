@@ -68,7 +68,9 @@ pub fn audit_verify(
 ) -> Result<Redirect, PageError> {
     csrf.check(&form.csrf)?;
     job.start(app.db.clone());
-    Ok(Redirect::to(rocket::uri!(audit_page(page = Option::<i64>::None))))
+    Ok(Redirect::to(rocket::uri!(audit_page(
+        page = Option::<i64>::None
+    ))))
 }
 
 #[derive(Responder)]

@@ -175,7 +175,14 @@ pub fn app_with_checkins() -> TestApp {
     let codes: Vec<String> = app.pep_ids(3).iter().map(|p| app.code_of(p)).collect();
     let inputs: Vec<&str> = codes.iter().map(String::as_str).collect();
     let who = Station::new("mesa-1", "user:ana").unwrap();
-    check_in_all(&app.db, &app.secrets().code_key, &inputs, &who, chrono::Utc::now).unwrap();
+    check_in_all(
+        &app.db,
+        &app.secrets().code_key,
+        &inputs,
+        &who,
+        chrono::Utc::now,
+    )
+    .unwrap();
     app
 }
 

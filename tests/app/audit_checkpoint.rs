@@ -1,7 +1,7 @@
 //! Signed checkpoints of the audit chain: issued by `audit checkpoint`, checked by a party
 //! holding the public key alone, and refused once the log is truncated or rewritten.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::audit_chain::{app_with_checkins, rehash_with_plain_sha256, rewrite_a_station};
 use crate::support::{stderr, stdout, TestApp};
@@ -26,7 +26,7 @@ fn without_key_file(app: &TestApp) {
     std::fs::rename(&key, app.dir.path().join("elsewhere.key")).unwrap();
 }
 
-fn check(app: &TestApp, cp: &PathBuf, pk: &PathBuf) -> (bool, String) {
+fn check(app: &TestApp, cp: &Path, pk: &Path) -> (bool, String) {
     let out = app.cli(&[
         "audit",
         "verify",
@@ -51,7 +51,10 @@ fn head_seq(app: &TestApp) -> i64 {
 fn an_untouched_log_holds_its_checkpoint_with_the_public_key_alone() {
     let app = app_with_checkins();
     let (cp, pk, text) = publish(&app);
-    assert!(text.contains(&format!("seq = {}", head_seq(&app))), "{text}");
+    assert!(
+        text.contains(&format!("seq = {}", head_seq(&app))),
+        "{text}"
+    );
     // The log grows after the checkpoint: it still holds it.
     app.add_user("later", pep_tracker::domain::role::Role::Viewer);
     without_key_file(&app);
@@ -69,9 +72,11 @@ fn a_truncated_log_no_longer_holds_its_checkpoint() {
     sql.execute("DELETE FROM audit_log WHERE seq >= ?1", [last - 1])
         .unwrap();
     let new_head: String = sql
-        .query_row("SELECT hash FROM audit_log WHERE seq = ?1", [last - 2], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT hash FROM audit_log WHERE seq = ?1",
+            [last - 2],
+            |r| r.get(0),
+        )
         .unwrap();
     sql.execute(
         "UPDATE audit_head SET seq = ?1, hash = ?2",

@@ -66,7 +66,14 @@ fn the_trail_is_paged_newest_first() {
     let codes: Vec<String> = app.pep_ids(150).iter().map(|p| app.code_of(p)).collect();
     let inputs: Vec<&str> = codes.iter().map(String::as_str).collect();
     let who = Station::new("mesa-2", "user:ana").unwrap();
-    check_in_all(&app.db, &app.secrets().code_key, &inputs, &who, chrono::Utc::now).unwrap();
+    check_in_all(
+        &app.db,
+        &app.secrets().code_key,
+        &inputs,
+        &who,
+        chrono::Utc::now,
+    )
+    .unwrap();
     let (client, _) = admin(&app);
     let total: i64 = app
         .raw_sql()

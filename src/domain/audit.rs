@@ -1,13 +1,59 @@
 //! The audit trail's hash chain: how a record is hashed and how a chain is verified.
 //!
-//! Each record's hash covers its sequence number, its fields and the previous record's hash,
-//! so an edited, deleted, inserted or reordered record breaks the chain. The head (last
-//! sequence number and hash) is stored apart so that truncating the tail is detected too.
+//! Each record's hash is an HMAC-SHA256, under the installation's audit key, of its sequence
+//! number, its fields and the previous record's hash, so an edited, deleted, inserted or
+//! reordered record breaks the chain, and whoever can write the database file but not read the
+//! key file cannot forge a chain that verifies. The head (last sequence number and hash) is
+//! stored apart so that truncating the tail is detected too.
+//!
+//! Without the key, only the links can be checked ([`ChainLinks`]: consecutive numbers, each
+//! record naming the previous hash); signed checkpoints (see `domain::checkpoint`) extend that
+//! to the content of the records, for a party holding the public key alone.
 
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 /// The `prev_hash` of the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The secret key of the chain's HMAC. `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AuditKey([u8; 32]);
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKey(***)")
+    }
+}
+
+impl AuditKey {
+    pub fn new(bytes: [u8; 32]) -> AuditKey {
+        AuditKey(bytes)
+    }
+
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// Hex HMAC-SHA256 of `message` under this key.
+    pub fn mac(&self, message: &[u8]) -> String {
+        let mut m = <Hmac<Sha256> as Mac>::new_from_slice(&self.0)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+        m.update(message);
+        hex::encode(m.finalize().into_bytes())
+    }
+
+    /// Whether `hash` is this key's MAC of `message`, compared in constant time.
+    pub fn verifies(&self, message: &[u8], hash: &str) -> bool {
+        let Ok(tag) = hex::decode(hash) else {
+            return false;
+        };
+        let mut m = <Hmac<Sha256> as Mac>::new_from_slice(&self.0)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+        m.update(message);
+        m.verify_slice(&tag).is_ok()
+    }
+}
 
 /// One audit record as stored.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -26,10 +72,11 @@ pub struct AuditRecord {
 }
 
 impl AuditRecord {
-    /// The hash this record must carry, given its fields and `prev_hash`.
-    pub fn compute_hash(&self) -> String {
-        let mut h = Sha256::new();
-        h.update(self.seq.to_be_bytes());
+    /// The bytes the record's hash covers: the sequence number, then each field and
+    /// `prev_hash` length-prefixed, so that moving bytes between fields changes them.
+    pub fn message(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(256);
+        out.extend_from_slice(&self.seq.to_be_bytes());
         for field in [
             self.at.as_str(),
             &self.actor,
@@ -40,17 +87,41 @@ impl AuditRecord {
             &self.detail,
             &self.prev_hash,
         ] {
-            // Length-prefixed so that moving bytes between fields changes the hash.
-            h.update((field.len() as u64).to_be_bytes());
-            h.update(field.as_bytes());
+            out.extend_from_slice(&(field.len() as u64).to_be_bytes());
+            out.extend_from_slice(field.as_bytes());
         }
-        hex::encode(h.finalize())
+        out
+    }
+
+    /// The hash this record must carry under `key`, given its fields and `prev_hash`.
+    pub fn compute_hash(&self, key: &AuditKey) -> String {
+        key.mac(&self.message())
     }
 }
 
 /// SHA-256 of a state's canonical bytes (e.g. its JSON), for before/after digests.
 pub fn digest(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
+}
+
+/// A SHA-256 over records 1..=n in order (each record's message and its hash), which anyone
+/// can recompute from the records: a checkpoint signs it so that a party without the audit
+/// key can still tell that the records it covers are unchanged.
+#[derive(Debug, Clone, Default)]
+pub struct LogDigest(Sha256);
+
+impl LogDigest {
+    pub fn push(&mut self, r: &AuditRecord) {
+        let message = r.message();
+        self.0.update((message.len() as u64).to_be_bytes());
+        self.0.update(&message);
+        self.0.update((r.hash.len() as u64).to_be_bytes());
+        self.0.update(r.hash.as_bytes());
+    }
+
+    pub fn finish(self) -> String {
+        hex::encode(self.0.finalize())
+    }
 }
 
 /// Where and why a chain fails verification.
@@ -61,24 +132,33 @@ pub struct ChainBreak {
     pub reason: String,
 }
 
-/// Checks records one by one in storage order.
+/// Checks the links of records in storage order, without the key: consecutive numbers from
+/// 1, each record naming the previous record's hash.
 #[derive(Debug)]
-pub struct ChainVerifier {
+pub struct ChainLinks {
     next_seq: i64,
     prev_hash: String,
 }
 
-impl Default for ChainVerifier {
+impl Default for ChainLinks {
     fn default() -> Self {
-        ChainVerifier {
+        ChainLinks {
             next_seq: 1,
             prev_hash: GENESIS.to_string(),
         }
     }
 }
 
-impl ChainVerifier {
+impl ChainLinks {
+    /// Checks that `r` comes next, then moves past it.
     pub fn push(&mut self, r: &AuditRecord) -> Result<(), ChainBreak> {
+        self.check(r)?;
+        self.next_seq += 1;
+        self.prev_hash.clone_from(&r.hash);
+        Ok(())
+    }
+
+    fn check(&self, r: &AuditRecord) -> Result<(), ChainBreak> {
         let fail = |reason: String| ChainBreak { seq: r.seq, reason };
         if r.seq != self.next_seq {
             return Err(fail(format!(
@@ -89,18 +169,46 @@ impl ChainVerifier {
         if r.prev_hash != self.prev_hash {
             return Err(fail("no encadena con el registro anterior".into()));
         }
-        if r.compute_hash() != r.hash {
-            return Err(fail("su contenido fue alterado (hash distinto)".into()));
-        }
-        self.next_seq += 1;
-        self.prev_hash = r.hash.clone();
         Ok(())
+    }
+
+    /// The sequence number and hash of the last record pushed (0 and [`GENESIS`] if none).
+    pub fn last(&self) -> (i64, &str) {
+        (self.next_seq - 1, &self.prev_hash)
+    }
+}
+
+/// Checks records one by one in storage order: links and keyed hashes.
+#[derive(Debug)]
+pub struct ChainVerifier {
+    links: ChainLinks,
+    key: AuditKey,
+}
+
+impl ChainVerifier {
+    pub fn new(key: AuditKey) -> ChainVerifier {
+        ChainVerifier {
+            links: ChainLinks::default(),
+            key,
+        }
+    }
+
+    pub fn push(&mut self, r: &AuditRecord) -> Result<(), ChainBreak> {
+        // Links first: a missing or reordered record is reported as such, not as an edit.
+        self.links.check(r)?;
+        if !self.key.verifies(&r.message(), &r.hash) {
+            return Err(ChainBreak {
+                seq: r.seq,
+                reason: "su contenido fue alterado (hash distinto)".into(),
+            });
+        }
+        self.links.push(r)
     }
 
     /// Compares the end of the chain with the stored head (count and last hash).
     pub fn finish(self, head_seq: i64, head_hash: &str) -> Result<i64, ChainBreak> {
-        let last = self.next_seq - 1;
-        if last != head_seq || self.prev_hash != head_hash {
+        let (last, hash) = self.links.last();
+        if last != head_seq || hash != head_hash {
             return Err(ChainBreak {
                 seq: last,
                 reason: format!(
@@ -111,36 +219,46 @@ impl ChainVerifier {
         Ok(last)
     }
 }
+/// A chain of `n` check-in records under the key `[7; 32]`, for tests.
+#[cfg(test)]
+pub(crate) fn sample_chain(n: i64) -> Vec<AuditRecord> {
+    let key = AuditKey::new([7; 32]);
+    let mut prev = GENESIS.to_string();
+    (1..=n)
+        .map(|seq| {
+            let mut r = AuditRecord {
+                seq,
+                at: "2022-06-01T10:00:00Z".into(),
+                actor: "user:ana".into(),
+                action: "checkin.accepted".into(),
+                subject: format!("pep:{seq}"),
+                before_digest: None,
+                after_digest: Some(digest(b"{}")),
+                detail: String::new(),
+                prev_hash: prev.clone(),
+                hash: String::new(),
+            };
+            r.hash = r.compute_hash(&key);
+            prev = r.hash.clone();
+            r
+        })
+        .collect()
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn key() -> AuditKey {
+        AuditKey::new([7; 32])
+    }
+
     fn chain(n: i64) -> Vec<AuditRecord> {
-        let mut prev = GENESIS.to_string();
-        (1..=n)
-            .map(|seq| {
-                let mut r = AuditRecord {
-                    seq,
-                    at: "2022-06-01T10:00:00Z".into(),
-                    actor: "user:ana".into(),
-                    action: "checkin.accepted".into(),
-                    subject: format!("pep:{seq}"),
-                    before_digest: None,
-                    after_digest: Some(digest(b"{}")),
-                    detail: String::new(),
-                    prev_hash: prev.clone(),
-                    hash: String::new(),
-                };
-                r.hash = r.compute_hash();
-                prev = r.hash.clone();
-                r
-            })
-            .collect()
+        sample_chain(n)
     }
 
     fn verify(records: &[AuditRecord], head: (i64, &str)) -> Result<i64, ChainBreak> {
-        let mut v = ChainVerifier::default();
+        let mut v = ChainVerifier::new(key());
         for r in records {
             v.push(r)?;
         }
@@ -190,6 +308,57 @@ mod tests {
         let mut r = c[0].clone();
         r.actor = "user:an".into();
         r.action = "acheckin.accepted".into();
-        assert_ne!(r.compute_hash(), c[0].hash);
+        assert_ne!(r.compute_hash(&key()), c[0].hash);
+    }
+
+    #[test]
+    fn a_chain_rehashed_with_plain_sha256_is_refused() {
+        // What an intruder without the key would do: edit, then recompute every hash.
+        let mut c = chain(3);
+        c[1].detail = "estación falsa".into();
+        let mut prev = GENESIS.to_string();
+        for r in &mut c {
+            r.prev_hash = prev.clone();
+            r.hash = digest(&r.message());
+            prev = r.hash.clone();
+        }
+        let head = c[2].hash.clone();
+        assert_eq!(verify(&c, (3, &head)).unwrap_err().seq, 1);
+    }
+
+    #[test]
+    fn another_key_does_not_verify_the_chain() {
+        let c = chain(2);
+        let mut v = ChainVerifier::new(AuditKey::new([8; 32]));
+        assert!(v.push(&c[0]).is_err());
+        assert_eq!(format!("{:?}", key()), "AuditKey(***)");
+    }
+
+    #[test]
+    fn the_links_alone_accept_an_untouched_chain_and_refuse_a_gap() {
+        let c = chain(4);
+        let mut links = ChainLinks::default();
+        for r in &c {
+            links.push(r).unwrap();
+        }
+        assert_eq!(links.last(), (4, c[3].hash.as_str()));
+        let mut links = ChainLinks::default();
+        links.push(&c[0]).unwrap();
+        assert_eq!(links.push(&c[2]).unwrap_err().seq, 3);
+    }
+
+    #[test]
+    fn the_log_digest_changes_with_any_record() {
+        let c = chain(3);
+        let of = |records: &[AuditRecord]| {
+            let mut d = LogDigest::default();
+            records.iter().for_each(|r| d.push(r));
+            d.finish()
+        };
+        let mut edited = c.clone();
+        edited[0].subject = "pep:9".into();
+        assert_ne!(of(&c), of(&edited));
+        assert_ne!(of(&c), of(&c[..2]));
+        assert_eq!(of(&c), of(&c.clone()));
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod checkin;
+pub mod checkpoint;
 pub mod code;
 pub mod collation;
 pub mod document;

@@ -144,17 +144,8 @@ pub enum ReceptionDocsError {
     Render(#[from] crate::documents::DocumentError),
 }
 
-/// The installation's code key file.
-#[derive(Debug, thiserror::Error)]
-pub enum KeyFileError {
-    #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{}: {reason}", path.display())]
-    Unusable { path: PathBuf, reason: String },
-}
+/// The key file: the storage layer reads and writes it (the database needs its audit key).
+pub use crate::storage::keys::KeyFileError;
 
 /// Background work of the demo and the poller.
 #[derive(Debug, thiserror::Error)]

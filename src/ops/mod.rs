@@ -1,6 +1,7 @@
 //! Use cases shared by web, CLI and poller. Each takes the database, the actor and `now`.
 
 pub mod audit;
+pub mod audit_job;
 pub mod batches;
 pub mod checkin;
 pub mod checkin_queue;

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod election;
 pub mod electors;
 pub mod files;
+pub mod keys;
 pub mod pep_record;
 pub mod peps;
 pub mod queues;
@@ -20,7 +21,7 @@ pub mod tracking;
 pub mod users;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, Transaction};
 
@@ -38,6 +39,8 @@ pub enum StorageError {
     },
     #[error("dato inconsistente en la base de datos: {0}")]
     Corrupt(String),
+    #[error(transparent)]
+    Keys(#[from] keys::KeyFileError),
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
@@ -49,6 +52,8 @@ pub struct Db {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// The key file beside the database, read when a secret is first needed.
+    secrets: Arc<keys::LazySecrets>,
 }
 
 impl std::fmt::Debug for Db {
@@ -73,11 +78,19 @@ impl Db {
         })?;
         let mut writer = connect(path)?;
         schema::migrations().to_latest(&mut writer)?;
+        let secrets = Arc::new(keys::LazySecrets::new(keys::key_path_for(path)));
+        audit::register_mac(&writer, secrets.clone())?;
         Ok(Db {
             path: path.to_path_buf(),
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
+            secrets,
         })
+    }
+
+    /// The installation's secrets, from the key file beside the database.
+    pub fn secrets(&self) -> Result<&keys::Secrets> {
+        Ok(self.secrets.get()?)
     }
 
     pub fn path(&self) -> &Path {

@@ -6,7 +6,10 @@ use rusqlite_migration::{Migrations, M};
 
 /// Every migration, oldest first. A database records how many it has applied in
 /// `PRAGMA user_version`.
-const SQL: &[&str] = &[include_str!("../../db/migrations/0001_initial.sql")];
+const SQL: &[&str] = &[
+    include_str!("../../db/migrations/0001_initial.sql"),
+    include_str!("../../db/migrations/0002_audit_checkpoints.sql"),
+];
 
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {

@@ -6,6 +6,7 @@
 //! leave a role gives (`domain::personal`); errors map to status codes in [`error`].
 
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod charts;
 pub mod csrf;
@@ -114,7 +115,9 @@ pub fn build_with(
         .attach(Template::custom(|engines| {
             engines.tera.register_filter("miles", views::thousands);
         }))
+        .manage(crate::ops::audit_job::VerifyJob::default())
         .mount("/", pages::routes())
+        .mount("/", audit::routes())
         .mount("/", dashboard::routes())
         .mount("/", search::routes())
         .mount("/", reception::routes())

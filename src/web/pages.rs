@@ -1,4 +1,5 @@
-//! Staff pages: login, logout and the audit trail (the dashboard lives in `dashboard`).
+//! Staff pages: login and logout (the dashboard lives in `dashboard`, the audit trail in
+//! `audit`).
 
 use chrono::Utc;
 use rocket::form::{Form, FromForm};
@@ -10,13 +11,13 @@ use rocket_dyn_templates::{context, Template};
 use super::auth::{self, Page};
 use super::csrf::CsrfToken;
 use super::error::PageError;
-use super::policy::{AdminOnly, AnyRole};
+use super::policy::AnyRole;
 use super::redirect::LocalPath;
 use super::App;
 use crate::ops::{self, users};
 
 pub fn routes() -> Vec<Route> {
-    routes![healthz, login_page, login, logout, audit_page]
+    routes![healthz, login_page, login, logout]
 }
 
 /// 200 when the database answers.
@@ -135,26 +136,4 @@ pub fn logout(
     Ok(Redirect::to(rocket::uri!(login_page(
         next = Option::<String>::None
     ))))
-}
-
-#[get("/audit")]
-pub fn audit_page(
-    page: Page<AdminOnly>,
-    csrf: CsrfToken,
-    app: &State<App>,
-) -> Result<Template, PageError> {
-    let chain = ops::audit::verify(&app.db)?;
-    let records = ops::audit::recent(&app.db, 200)?;
-    Ok(Template::render(
-        "audit",
-        context! {
-            title: "Bitácora",
-            user: &page.user,
-            csrf: csrf.0,
-            intact: chain.is_ok(),
-            verified: chain.as_ref().ok(),
-            problem: chain.as_ref().err().map(|e| e.to_string()),
-            records,
-        },
-    ))
 }

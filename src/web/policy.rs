@@ -72,6 +72,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/search", Access::Roles(AnyRole::ROLES)),
     ("GET", "/peps/<pep_id>", Access::Roles(AnyRole::ROLES)),
     ("GET", "/audit", Access::Roles(AdminOnly::ROLES)),
+    ("POST", "/audit/verify", Access::Roles(AdminOnly::ROLES)),
+    ("GET", "/audit/checkpoint", Access::Roles(AdminOnly::ROLES)),
     ("GET", "/api/v1/stats", Access::Roles(AnyRole::ROLES)),
     (
         "GET",

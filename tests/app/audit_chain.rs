@@ -122,3 +122,107 @@ fn scans_recorded_together_in_one_transaction_chain_one_record_each() {
     assert_eq!(outcomes[5..], ["duplicate", "invalid", "duplicate"]);
     assert_eq!(intact_records(&app), before + inputs.len());
 }
+
+/// What an intruder who can write the database file but not read the key file would do after
+/// editing records: recompute every hash, link and the head with the plain SHA-256 formula
+/// (sequence number, then each field and the previous hash, length-prefixed).
+pub fn rehash_with_plain_sha256(sql: &rusqlite::Connection) {
+    use sha2::{Digest, Sha256};
+    type Row = (i64, Vec<String>);
+    let rows: Vec<Row> = sql
+        .prepare(
+            "SELECT seq, at, actor, action, subject, coalesce(before_digest, '-'),
+                    coalesce(after_digest, '-'), detail FROM audit_log ORDER BY seq",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            let fields = (1..8).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
+            Ok((r.get(0)?, fields))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let mut prev = "0".repeat(64);
+    let mut last = 0;
+    for (seq, fields) in rows {
+        let mut h = Sha256::new();
+        h.update(seq.to_be_bytes());
+        for f in fields.iter().chain([&prev]) {
+            h.update((f.len() as u64).to_be_bytes());
+            h.update(f.as_bytes());
+        }
+        let hash = hex::encode(h.finalize());
+        sql.execute(
+            "UPDATE audit_log SET prev_hash = ?1, hash = ?2 WHERE seq = ?3",
+            rusqlite::params![prev, hash, seq],
+        )
+        .unwrap();
+        prev = hash;
+        last = seq;
+    }
+    sql.execute(
+        "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1",
+        rusqlite::params![last, prev],
+    )
+    .unwrap();
+}
+
+/// A database whose trail holds check-ins made at station `mesa-1`.
+pub fn app_with_checkins() -> TestApp {
+    use pep_tracker::ops::checkin::{check_in_all, Station};
+    let app = TestApp::upcoming();
+    app.import_demo(20, 3);
+    let codes: Vec<String> = app.pep_ids(3).iter().map(|p| app.code_of(p)).collect();
+    let inputs: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let who = Station::new("mesa-1", "user:ana").unwrap();
+    check_in_all(
+        &app.db,
+        &app.secrets().code_key,
+        &inputs,
+        &who,
+        chrono::Utc::now,
+    )
+    .unwrap();
+    app
+}
+
+/// Moves a check-in to another station in the trail, as an intruder with sqlite3 would.
+pub fn rewrite_a_station(app: &TestApp) -> i64 {
+    let sql = app.raw_sql();
+    let seq: i64 = sql
+        .query_row(
+            "SELECT seq FROM audit_log WHERE action LIKE 'checkin.%' AND detail LIKE '%mesa-1%'
+             ORDER BY seq LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    sql.execute(
+        "UPDATE audit_log SET detail = replace(detail, 'mesa-1', 'mesa-9') WHERE seq = ?1",
+        [seq],
+    )
+    .unwrap();
+    seq
+}
+
+#[test]
+fn a_station_rewritten_and_rehashed_with_plain_sha256_is_detected() {
+    let app = app_with_checkins();
+    assert!(verify(&app).0);
+    let seq = rewrite_a_station(&app);
+    rehash_with_plain_sha256(&app.raw_sql());
+    let (ok, text) = verify(&app);
+    assert!(!ok, "a forged chain passed: {text}");
+    // The keyed hash of the very first record no longer matches.
+    assert!(text.contains("broken 1"), "{text}");
+    assert!(seq > 1);
+}
+
+#[test]
+fn the_chain_cannot_be_verified_without_the_key_file() {
+    let app = app_with_history();
+    std::fs::remove_file(app.dir.path().join("pep.sqlite3.key")).unwrap();
+    let out = app.cli(&["audit", "verify"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("pep.sqlite3.key"), "{}", stderr(&out));
+}

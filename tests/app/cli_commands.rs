@@ -158,8 +158,10 @@ fn demo_data_is_deterministic_per_seed() {
 
 #[test]
 fn the_demo_seeds_an_upcoming_election_with_the_pel_list_and_one_account_per_role() {
-    use pep_tracker::ops::demo;
+    use pep_tracker::ops::{demo, keys};
     let app = TestApp::empty();
+    // As `serve --demo` does: the key file first (the audit chain is keyed by it).
+    keys::load_or_create(&keys::key_path_for(&app.db_path)).unwrap();
     let now = chrono::Utc::now();
     assert!(demo::seed_if_empty(&app.db, now).unwrap());
     assert!(

@@ -4,6 +4,8 @@
 
 mod api;
 mod audit_chain;
+mod audit_checkpoint;
+mod audit_page;
 mod browser;
 mod carriers;
 mod carriers_poller;

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod checkin;
 pub mod code;
+pub mod csv_rows;
 pub mod election;
 pub mod elector;
 pub mod entity;

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod dossier;
 pub mod election;
 pub mod electors;
+pub mod guias;
 pub mod lookup;
 pub mod pep_view;
 pub mod peps;

@@ -6,16 +6,14 @@
 //! address (destinatario). Nothing is shrunk below 80% of its size or cut: a line that still
 //! does not fit is an error ([`label_problems`] lists them all before printing).
 
-use super::fonts::{self, Face};
+use super::column::{Column, Placed};
+use super::fonts::Face;
 use super::pdf::{Doc, PageBuilder};
 use super::qr::{qr_matrix, QUIET_ZONE};
+use super::return_address::block_problem;
 use super::{BatchHeader, DocumentError, PepLine};
 use printpdf::PdfPage;
 use std::io::Write;
-
-/// Points to millimetres of line pitch (1.2 × the font size).
-const PITCH_MM_PER_PT: f32 = 1.2 * 25.4 / 72.0;
-const MIN_SCALE: f32 = 0.8;
 
 /// The label stock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +82,9 @@ impl LabelLayout {
                 id_pt: 7.0,
                 name_pt: 8.0,
                 line_pt: 7.0,
-                dest_pt: 8.0,
+                // 7.5 pt: INE's return address (its name wrapped onto three lines, two
+                // street lines) fits beside the largest sender block.
+                dest_pt: 7.5,
                 text_beside_qr: true,
             },
             LabelLayout::Thermal4x6 => Style {
@@ -124,52 +124,11 @@ impl LabelLayout {
     }
 }
 
-/// One line of text placed on a label, relative to the label's top-left corner.
-struct Placed {
-    face: Face,
-    size: f32,
-    x: f32,
-    baseline: f32,
-    text: String,
-}
-
 /// Everything on one label but the QR symbol, which is drawn at `qr` (top-left of the symbol).
-struct LabelPlan {
+pub(super) struct LabelPlan {
     lines: Vec<Placed>,
     qr: (f32, f32),
     rule: Option<f32>,
-}
-
-/// Places lines top to bottom in a column, shrinking a line to at most 80% to fit its width.
-struct Column {
-    x: f32,
-    width: f32,
-    cursor: f32,
-    bottom: f32,
-    lines: Vec<Placed>,
-}
-
-impl Column {
-    fn push(&mut self, face: Face, size: f32, text: &str) -> Result<(), String> {
-        let size = fonts::fit_size(face, size, size * MIN_SCALE, self.width, text)
-            .ok_or_else(|| format!("«{text}» no cabe en la etiqueta"))?;
-        self.cursor += size * PITCH_MM_PER_PT;
-        if self.cursor > self.bottom {
-            return Err("demasiadas líneas para la etiqueta".to_string());
-        }
-        self.lines.push(Placed {
-            face,
-            size,
-            x: self.x,
-            baseline: self.cursor,
-            text: text.to_string(),
-        });
-        Ok(())
-    }
-
-    fn gap(&mut self, mm: f32) {
-        self.cursor += mm;
-    }
 }
 
 /// The elector's postal lines, as on an envelope.
@@ -204,12 +163,12 @@ fn plan_addresses(
     text.gap(st.pad * 0.5);
     text.push(Face::Bold, st.small_pt, "Destinatario")?;
     for line in &header.return_address {
-        text.push(Face::Bold, st.dest_pt, line)?;
+        text.push_wrapped(Face::Bold, st.dest_pt, line)?;
     }
     Ok(())
 }
 
-fn plan_label(
+pub(super) fn plan_label(
     header: &BatchHeader,
     pep: &PepLine,
     layout: LabelLayout,
@@ -263,12 +222,19 @@ fn plan_label(
     Ok(LabelPlan { lines, qr, rule })
 }
 
-/// Every PEP whose label would not fit its box, with the reason; empty when all fit.
+/// Every PEP whose label would not fit its box, with the reason; empty when all fit. A return
+/// address that does not fit is reported once, as the only problem, not once per PEP.
 pub fn label_problems(
     header: &BatchHeader,
     peps: &[PepLine],
     layout: LabelLayout,
 ) -> Vec<DocumentError> {
+    if let Some((_, detail)) = block_problem(&header.return_address, layout) {
+        return vec![DocumentError::ReturnAddress {
+            field: "return_address".to_string(),
+            detail,
+        }];
+    }
     peps.iter()
         .filter_map(|pep| {
             plan_label(header, pep, layout)

@@ -10,6 +10,7 @@
 //! time ([`ManifestLayout::write_pages_to`], global "p. X de Y"), one file each; neither needs
 //! the whole batch in memory (see `benches/documents.rs`).
 
+mod column;
 mod courier;
 mod fonts;
 mod labels;
@@ -17,6 +18,7 @@ mod manifest;
 mod pdf;
 mod qr;
 pub mod reception;
+mod return_address;
 
 #[cfg(test)]
 mod tests;
@@ -28,6 +30,7 @@ pub use manifest::{
     country_totals, manifest_page_count, manifest_pdf, CountryTotal, ManifestLayout,
 };
 pub use qr::{qr_matrix, QrMatrix};
+pub use return_address::{check_return_address, return_address_lines};
 
 use crate::domain::code::EnvelopeCode;
 use chrono::{DateTime, Utc};
@@ -82,4 +85,7 @@ pub enum DocumentError {
     },
     #[error("error al generar el PDF: {0}")]
     Pdf(String),
+    /// The election's return address does not fit the labels: one problem for the whole batch.
+    #[error("{field}: {detail}")]
+    ReturnAddress { field: String, detail: String },
 }

@@ -209,13 +209,13 @@ fn the_bit_packed_penalty_follows_the_plain_rules() {
     }
 }
 
-fn parse(bytes: &[u8]) -> printpdf::PdfDocument {
+pub(super) fn parse(bytes: &[u8]) -> printpdf::PdfDocument {
     let mut warnings = Vec::new();
     printpdf::PdfDocument::parse(bytes, &printpdf::PdfParseOptions::default(), &mut warnings)
         .unwrap()
 }
 
-fn all_text(doc: &printpdf::PdfDocument) -> String {
+pub(super) fn all_text(doc: &printpdf::PdfDocument) -> String {
     doc.extract_text()
         .into_iter()
         .flatten()

@@ -5,6 +5,7 @@ pub mod checkin;
 pub mod checkpoint;
 pub mod code;
 pub mod collation;
+pub mod csv_rows;
 pub mod document;
 pub mod election;
 pub mod elector;

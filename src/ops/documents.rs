@@ -50,7 +50,10 @@ pub fn render(
         batch_id,
         generated_on: elec.local(now),
         generated_at: now,
-        return_address: return_lines(&elec),
+        return_address: elec
+            .return_address
+            .as_ref()
+            .map_or_else(Vec::new, documents::return_address_lines),
     };
     let (lines, mut problems) = validate(&elec, key, &rows);
     if lines.len() as i64 + batch.voided != batch.peps {
@@ -146,17 +149,6 @@ pub fn write(
         std::fs::rename(&tmp, dir.join(name)).map_err(io)?;
     }
     Ok(docs.peps)
-}
-
-fn return_lines(e: &Election) -> Vec<String> {
-    let Some(r) = &e.return_address else {
-        return Vec::new();
-    };
-    let mut lines = vec![r.name.clone(), r.line1.clone()];
-    lines.extend(r.line2.clone());
-    lines.push(format!("{} {}, {}", r.postal_code, r.city, r.region));
-    lines.push(geo::country(&r.country).map_or(r.country.clone(), |c| c.name_es.to_uppercase()));
-    lines
 }
 
 /// Every problem of the batch, and the label lines of its active PEPs.

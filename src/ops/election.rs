@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::errors::ElectionFileError;
 use super::{Actor, OpsError, Result};
+use crate::documents;
 use crate::domain::election::Election;
 use crate::storage::{audit, election, electors, Db};
 
@@ -15,10 +16,15 @@ pub enum Loaded {
     Unchanged,
 }
 
-/// Parses the election file and stores it, audited. The same election may be reloaded with
+/// Parses the election file and stores it, audited. A return address that does not fit the
+/// labels (even wrapped) is refused with its key, before anything is stored. The same election may be reloaded with
 /// changed settings; another election (another name) is refused: one database, one process.
 pub fn load(db: &Db, toml_text: &str, actor: &Actor, now: DateTime<Utc>) -> Result<Loaded> {
     let new = Election::from_toml(toml_text).map_err(ElectionFileError::Invalid)?;
+    // Election-wide: a return address the labels cannot print is refused here, once.
+    if let Some(r) = &new.return_address {
+        documents::check_return_address(r).map_err(ElectionFileError::ReturnAddress)?;
+    }
     db.write(|tx| {
         let old = election::load(tx)?;
         if let Some(old) = &old {

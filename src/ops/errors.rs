@@ -107,6 +107,9 @@ pub enum CutoffError {
 pub enum ElectionFileError {
     #[error(transparent)]
     Invalid(#[from] crate::domain::election::ElectionError),
+    /// A return address the labels cannot print (it names the key).
+    #[error(transparent)]
+    ReturnAddress(crate::documents::DocumentError),
     #[error("name: esta base de datos es de la elección «{stored}»; use otra base (--db) para «{given}»")]
     OtherElection { stored: String, given: String },
     #[error("entities: la entidad {0} ya tiene electores importados y no puede quitarse")]

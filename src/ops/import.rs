@@ -1,4 +1,5 @@
-//! Importing the LNERE postal list: streamed, validated row by row, all rows or none.
+//! Importing the LNERE postal list: streamed through the one CSV reader
+//! ([`crate::domain::csv_rows`]), validated row by row, all rows or none.
 
 use std::io::Read;
 
@@ -6,23 +7,11 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::{Actor, OpsError, Result};
+use crate::domain::csv_rows::{self, CsvError, FieldError, RowOutcome};
+pub use crate::domain::csv_rows::{Observer, RowError};
 use crate::domain::lnere;
 use crate::storage::electors::{Conflict, ImportWriter};
 use crate::storage::{audit, election, peps, reception, Db};
-
-/// One refused field of one line, printed as `line N: field: reason`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowError {
-    pub line: u64,
-    pub field: &'static str,
-    pub reason: String,
-}
-
-impl std::fmt::Display for RowError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: {}: {}", self.line, self.field, self.reason)
-    }
-}
 
 /// What a successful import did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,12 +19,6 @@ pub struct ImportReport {
     pub import_id: i64,
     pub rows: i64,
     pub file_sha256: String,
-}
-
-/// Callbacks of a running import: bytes read so far, and each refused field as found.
-pub struct Observer<'a> {
-    pub progress: &'a mut dyn FnMut(u64),
-    pub error: &'a mut dyn FnMut(&RowError),
 }
 
 /// Reads `input` (the CONTRACT.md CSV) and imports every row, or none when any row is bad.
@@ -53,18 +36,22 @@ pub fn import_lnere(
     };
     db.write(|tx| {
         let elec = election::load(tx)?.ok_or(OpsError::NoElection)?;
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(1 << 16)
-            .from_reader(&mut hashing);
         let mut writer = ImportWriter::begin(tx, file_name, actor.as_str(), now)?;
-        let errors = read_rows(&mut rdr, &mut writer, &elec.entities, obs)?;
-        drop(rdr);
-        if errors > 0 {
-            return Err(OpsError::Invalid(format!(
-                "{errors} errores en {file_name}: no se importó ninguna fila"
-            )));
+        let read = csv_rows::read_all(
+            &mut hashing,
+            &lnere::HEADER,
+            |line, fields| insert_row(&mut writer, line, fields, &elec.entities),
+            obs,
+        );
+        match read {
+            Ok(_) => {}
+            Err(CsvError::Refused { errors }) => {
+                return Err(OpsError::Invalid(format!(
+                    "{errors} errores en {file_name}: no se importó ninguna fila"
+                )))
+            }
+            Err(e @ CsvError::Read { .. }) => return Err(OpsError::Invalid(e.to_string())),
+            Err(CsvError::Parser(e)) => return Err(e),
         }
         let sha = hex::encode(hashing.sha.clone().finalize());
         let import_id = writer.import_id();
@@ -107,98 +94,25 @@ pub fn import_lnere(
     })
 }
 
-/// Validates and inserts each row; returns the number of errors reported.
-fn read_rows<R: Read>(
-    rdr: &mut csv::Reader<R>,
+/// Validates one row and inserts its elector; a key already seen is a refused field.
+fn insert_row(
     writer: &mut ImportWriter,
+    line: u64,
+    fields: &[&str],
     entities: &[String],
-    obs: Observer,
-) -> Result<u64> {
-    let mut errors = 0u64;
-    let mut report = |e: RowError| {
-        errors += 1;
-        (obs.error)(&e);
+) -> RowOutcome<OpsError> {
+    let elector = match lnere::parse_row(fields, entities) {
+        Ok(elector) => elector,
+        Err(errs) => return Ok(Err(errs)),
     };
-    let mut rec = csv::StringRecord::new();
-    let mut header_seen = false;
-    loop {
-        let line = rdr.position().line();
-        match rdr.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => match e.kind() {
-                csv::ErrorKind::Utf8 { .. } => {
-                    let line = e.position().map_or(line, |p| p.line());
-                    report(RowError {
-                        line,
-                        field: "row",
-                        reason: "no es texto UTF-8 válido".into(),
-                    });
-                    header_seen = true;
-                    continue;
-                }
-                _ => return Err(OpsError::Invalid(format!("line {line}: row: {e}"))),
-            },
+    let reason = match writer.insert(&elector, line)? {
+        None => return Ok(Ok(())),
+        Some(Conflict::InFile(first)) => {
+            format!("{} repetida: ya aparece en la línea {first}", elector.key)
         }
-        let line = rec.position().map_or(line, |p| p.line());
-        if line.is_multiple_of(4096) {
-            (obs.progress)(rec.position().map_or(0, |p| p.byte()));
-        }
-        if !header_seen {
-            header_seen = true;
-            if let Err(e) = lnere::check_header(rec.iter()) {
-                report(RowError {
-                    line,
-                    field: e.field,
-                    reason: e.reason,
-                });
-                return Ok(errors);
-            }
-            continue;
-        }
-        let mut fields = [""; lnere::HEADER.len()];
-        if rec.len() != fields.len() {
-            report(RowError {
-                line,
-                field: "row",
-                reason: format!("tiene {} campos, se esperaban {}", rec.len(), fields.len()),
-            });
-            continue;
-        }
-        fields.iter_mut().zip(rec.iter()).for_each(|(f, v)| *f = v);
-        match lnere::parse_row(&fields, entities) {
-            Err(errs) => errs.into_iter().for_each(|e| {
-                report(RowError {
-                    line,
-                    field: e.field,
-                    reason: e.reason,
-                })
-            }),
-            Ok(elector) => match writer.insert(&elector, line)? {
-                None => {}
-                Some(c) => report(RowError {
-                    line,
-                    field: "elector_key",
-                    reason: match c {
-                        Conflict::InFile(first) => {
-                            format!("{} repetida: ya aparece en la línea {first}", elector.key)
-                        }
-                        Conflict::InDatabase => {
-                            format!("{} ya está en la lista importada", elector.key)
-                        }
-                    },
-                }),
-            },
-        }
-    }
-    if !header_seen {
-        report(RowError {
-            line: 1,
-            field: "header",
-            reason: "archivo vacío".into(),
-        });
-    }
-    Ok(errors)
+        Some(Conflict::InDatabase) => format!("{} ya está en la lista importada", elector.key),
+    };
+    Ok(Err(vec![FieldError::new("elector_key", reason)]))
 }
 
 struct Hashing<R> {

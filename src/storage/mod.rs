@@ -7,6 +7,7 @@ pub mod audit;
 pub mod election;
 pub mod electors;
 pub mod files;
+pub mod guias;
 pub mod keys;
 pub mod pep_record;
 pub mod peps;

@@ -47,7 +47,7 @@ pub fn status_of(e: &OpsError) -> Status {
         },
         OpsError::Cutoff(_) | OpsError::Search(_) => INVALID,
         OpsError::ElectionFile(e) => match e {
-            ElectionFileError::Invalid(_) => INVALID,
+            ElectionFileError::Invalid(_) | ElectionFileError::ReturnAddress(_) => INVALID,
             ElectionFileError::OtherElection { .. } | ElectionFileError::EntityInUse(_) => CONFLICT,
         },
         OpsError::Account(e) => match e {

@@ -136,3 +136,52 @@ fn every_label_of_the_pdf_scans_back_to_a_code_of_the_batch() {
     expected.sort();
     assert_eq!(decoded, expected);
 }
+
+const INE_NAME: &str =
+    "Instituto Nacional Electoral, Voto de las y los Mexicanos Residentes en el Extranjero";
+
+#[test]
+fn init_refuses_a_return_address_that_no_label_can_hold_naming_the_key_once() {
+    let app = TestApp::empty();
+    let long = RETURN_ADDRESS.replace("Instituto Nacional Electoral (VMRE)", &INE_NAME.repeat(4));
+    let toml = app.write_file("election.toml", &format!("{ELECTION}{long}"));
+    let out = app.cli(&["init", "--election", toml.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert_eq!(err.matches("return_address.name").count(), 1, "{err}");
+    assert!(err.contains("no cabe"), "{err}");
+    let stored: i64 = app
+        .raw_sql()
+        .query_row("SELECT count(*) FROM election", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, 0, "nothing was stored");
+}
+
+#[test]
+fn ines_long_return_address_wraps_onto_both_label_layouts() {
+    let long = RETURN_ADDRESS.replace("Instituto Nacional Electoral (VMRE)", INE_NAME);
+    let app = TestApp::with_election(&format!("{ELECTION}{long}"));
+    app.import_demo(12, 19);
+    let out = app.cli(&["batch", "create", "--name", "Lote 1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let batch = stdout(&out).trim().to_string();
+    for layout in ["letter", "thermal"] {
+        let dir = app.dir.path().join(layout);
+        let args = ["batch", "documents", &batch, "--layout", layout, "--out"];
+        let out = app.cli(&[&args[..], &[dir.to_str().unwrap()]].concat());
+        assert!(out.status.success(), "{layout}: {}", stderr(&out));
+        if !tool("pdftotext") {
+            eprintln!("skipped the text check: poppler-utils not installed");
+            continue;
+        }
+        let text = Command::new("pdftotext")
+            .arg(dir.join("labels.pdf"))
+            .arg("-")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&text.stdout);
+        for part in ["Instituto Nacional Electoral,", "Mexicanos", "Extranjero"] {
+            assert_eq!(text.matches(part).count(), 12, "{layout}: {part} in {text}");
+        }
+    }
+}

@@ -96,3 +96,20 @@ fn a_local_time_skipped_by_daylight_saving_is_refused() {
         .unwrap();
     assert!(local_to_utc(tz, t).is_err());
 }
+
+#[test]
+fn a_wrong_type_or_unknown_key_is_named_by_its_path() {
+    let e = Election::from_toml(&PEL.replace("\"PEL 2021-2022\"", "5")).unwrap_err();
+    assert_eq!(
+        (e.field.as_str(), e.reason.as_str()),
+        ("name", "debe ser texto")
+    );
+    let e = Election::from_toml(&PEL.replace("750", "\"750\"")).unwrap_err();
+    assert_eq!(e.field, "max_electors_per_mec");
+    let e = Election::from_toml(&PEL.replace("\"01\",", "1,")).unwrap_err();
+    assert_eq!(e.field, "entities");
+    let e = with("[return_address]\nname = \"INE\"\ncolour = \"red\"\n").unwrap_err();
+    assert_eq!(e.field, "return_address.colour");
+    let e = with("[return_address]\nname = 1\n").unwrap_err();
+    assert_eq!(e.field, "return_address.name");
+}

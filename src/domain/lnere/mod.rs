@@ -1,5 +1,7 @@
 //! The LNERE postal-list row: header and field-by-field validation into an [`Elector`].
 
+use super::csv_rows;
+pub use super::csv_rows::FieldError;
 use super::elector::{Address, Elector, ElectorKey};
 use super::{entity, geo};
 
@@ -20,49 +22,9 @@ pub const HEADER: [&str; 13] = [
     "phone",
 ];
 
-/// One problem with one field of one row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: &'static str,
-    pub reason: String,
-}
-
-impl FieldError {
-    fn new(field: &'static str, reason: impl Into<String>) -> Self {
-        FieldError {
-            field,
-            reason: reason.into(),
-        }
-    }
-}
-
-/// Checks the header row; the error names the first column that differs.
+/// Checks the header row against [`HEADER`]; the error names the first column that differs.
 pub fn check_header<'a>(header: impl IntoIterator<Item = &'a str>) -> Result<(), FieldError> {
-    let got: Vec<&str> = header.into_iter().collect();
-    for (i, want) in HEADER.iter().enumerate() {
-        match got.get(i) {
-            Some(g) if g.trim_start_matches('\u{feff}') == *want => {}
-            Some(g) => {
-                return Err(FieldError::new(
-                    "header",
-                    format!("la columna {} es «{g}», se esperaba «{want}»", i + 1),
-                ))
-            }
-            None => {
-                return Err(FieldError::new(
-                    "header",
-                    format!("falta la columna {} «{want}»", i + 1),
-                ))
-            }
-        }
-    }
-    if got.len() > HEADER.len() {
-        return Err(FieldError::new(
-            "header",
-            format!("sobran columnas: {} (se esperaban 13)", got.len()),
-        ));
-    }
-    Ok(())
+    csv_rows::check_header(&HEADER, header)
 }
 
 /// Validates one data row against the election's entities. Every problem is returned.

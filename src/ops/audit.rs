@@ -7,6 +7,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
 
+use super::errors::AuditError;
 use super::{Actor, OpsError, Result};
 use crate::domain::audit::{AuditRecord, ChainBreak, ChainVerifier, LogDigest};
 use crate::domain::checkpoint::{Checkpoint, HoldsCheck};
@@ -75,9 +76,7 @@ pub fn checkpoint(db: &Db, now: DateTime<Utc>) -> Result<Checkpoint> {
         None => verifier.finish(head_seq, &head_hash),
     };
     if let Err(e) = intact {
-        return Err(OpsError::Conflict(format!(
-            "la bitácora está ALTERADA ({e}): no se firma un punto de control"
-        )));
+        return Err(AuditError::Broken(e.to_string()).into());
     }
     let cp = Checkpoint::sign(
         head_seq,
@@ -103,7 +102,7 @@ pub fn check_checkpoint(
     key: &VerifyingKey,
 ) -> Result<Result<(), ChainBreak>> {
     cp.verify(key)
-        .map_err(|e| OpsError::Invalid(format!("punto de control: {e}")))?;
+        .map_err(|e| AuditError::BadCheckpoint(e.to_string()))?;
     let mut check = HoldsCheck::new(cp);
     db.read(|c| audit::stream(c, |r| check.push(r)))?;
     Ok(check.finish())
@@ -143,10 +142,7 @@ pub fn page(db: &Db, page: i64) -> Result<AuditPage> {
 /// Copies the live database to `dest` through SQLite's online backup; refuses to overwrite.
 pub fn backup(db: &Db, dest: &Path, actor: &Actor, now: DateTime<Utc>) -> Result<()> {
     if dest.exists() {
-        return Err(OpsError::Invalid(format!(
-            "{}: ya existe; elija otro nombre",
-            dest.display()
-        )));
+        return Err(AuditError::BackupExists(dest.to_path_buf()).into());
     }
     db.write(|tx| {
         audit::append(

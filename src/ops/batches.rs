@@ -21,7 +21,7 @@ fn check(b: &NewBatch, entities: &[String]) -> Result<()> {
     if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
         return Err(BatchError::BadName.into());
     }
-    text::check(name).map_err(|e| OpsError::Invalid(format!("name: {e}")))?;
+    text::check(name).map_err(BatchError::NameText)?;
     if let Some(e) = b.entity {
         if !entities.iter().any(|x| x == e) {
             return Err(BatchError::UnknownEntity {

@@ -11,6 +11,8 @@ use crate::domain::pep::PepId;
 pub enum BatchError {
     #[error("name: el nombre del lote debe tener de 1 a 80 caracteres")]
     BadName,
+    #[error("name: {0}")]
+    NameText(crate::domain::text::TextError),
     #[error("entity: «{entity}» no es una entidad de esta elección ({})", allowed.join(", "))]
     UnknownEntity {
         entity: String,
@@ -127,6 +129,8 @@ pub enum AccountError {
     TokenTaken(String),
     #[error("name: no hay un token vigente «{0}»")]
     NoSuchToken(String),
+    #[error("name: no existe el usuario «{0}»")]
+    NoSuchUser(String),
 }
 
 /// Searching the list.
@@ -159,4 +163,36 @@ pub enum TaskError {
     /// A generated demo file was refused by its own importer.
     #[error("{0}")]
     DemoData(String),
+}
+
+/// Importing a file of rows (the LNERE list, the guías): all rows or none.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{errors} errores en {file}: no se {what}")]
+    Refused {
+        errors: u64,
+        file: String,
+        /// What did not happen, in words: «importó ninguna fila», «asignó ninguna guía».
+        what: &'static str,
+    },
+    /// The input could not be read at all.
+    #[error("line {line}: row: no se pudo leer el archivo: {reason}")]
+    Read { line: u64, reason: String },
+    #[error("{0}: el archivo no tiene filas de electores")]
+    Empty(String),
+    #[error("la recepción de sobres ya comenzó: la LNERE ya no puede cambiar")]
+    ReceptionStarted,
+    #[error("se generaron {peps} PEP para {rows} electores: importación revertida")]
+    Mismatch { peps: u64, rows: u64 },
+}
+
+/// The audit trail: checkpoints and backups.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error("la bitácora está ALTERADA ({0}): no se firma un punto de control")]
+    Broken(String),
+    #[error("punto de control: {0}")]
+    BadCheckpoint(String),
+    #[error("{}: ya existe; elija otro nombre", .0.display())]
+    BackupExists(std::path::PathBuf),
 }

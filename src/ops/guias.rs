@@ -8,6 +8,7 @@ use std::io::Read;
 use chrono::{DateTime, Utc};
 use rusqlite::Transaction;
 
+use super::errors::ImportError;
 use super::import::RowError;
 use super::{Actor, OpsError, Result};
 use crate::domain::csv_rows::{self, CsvError, FieldError, Observer, RowOutcome};
@@ -48,11 +49,16 @@ pub fn import_guias(
         match csv_rows::read_all(input, &HEADER, |line, f| check.row(line, f), obs) {
             Ok(_) => {}
             Err(CsvError::Refused { errors }) => {
-                return Err(OpsError::Invalid(format!(
-                    "{errors} errores en {file_name}: no se asignó ninguna guía"
-                )))
+                return Err(ImportError::Refused {
+                    errors,
+                    file: file_name.to_string(),
+                    what: "asignó ninguna guía",
+                }
+                .into())
             }
-            Err(e @ CsvError::Read { .. }) => return Err(OpsError::Invalid(e.to_string())),
+            Err(CsvError::Read { line, reason }) => {
+                return Err(ImportError::Read { line, reason }.into())
+            }
             Err(CsvError::Parser(e)) => return Err(e),
         }
         let mut stored = 0;

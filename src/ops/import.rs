@@ -6,6 +6,7 @@ use std::io::Read;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
+use super::errors::ImportError;
 use super::{Actor, OpsError, Result};
 use crate::domain::csv_rows::{self, CsvError, FieldError, RowOutcome};
 pub use crate::domain::csv_rows::{Observer, RowError};
@@ -21,7 +22,7 @@ pub struct ImportReport {
     pub file_sha256: String,
 }
 
-/// Reads `input` (the CONTRACT.md CSV) and imports every row, or none when any row is bad.
+/// Reads `input` (the LNERE CSV of docs/csv-formats.md) and imports every row, or none when any row is bad.
 pub fn import_lnere(
     db: &Db,
     input: impl Read,
@@ -46,32 +47,35 @@ pub fn import_lnere(
         match read {
             Ok(_) => {}
             Err(CsvError::Refused { errors }) => {
-                return Err(OpsError::Invalid(format!(
-                    "{errors} errores en {file_name}: no se importó ninguna fila"
-                )))
+                return Err(ImportError::Refused {
+                    errors,
+                    file: file_name.to_string(),
+                    what: "importó ninguna fila",
+                }
+                .into())
             }
-            Err(e @ CsvError::Read { .. }) => return Err(OpsError::Invalid(e.to_string())),
+            Err(CsvError::Read { line, reason }) => {
+                return Err(ImportError::Read { line, reason }.into())
+            }
             Err(CsvError::Parser(e)) => return Err(e),
         }
         let sha = hex::encode(hashing.sha.clone().finalize());
         let import_id = writer.import_id();
         let rows = writer.finish(&sha)?;
         if rows == 0 {
-            return Err(OpsError::Invalid(format!(
-                "{file_name}: el archivo no tiene filas de electores"
-            )));
+            return Err(ImportError::Empty(file_name.to_string()).into());
         }
         if reception::any_checkin(tx)? {
-            return Err(OpsError::Conflict(
-                "la recepción de sobres ya comenzó: la LNERE ya no puede cambiar".into(),
-            ));
+            return Err(ImportError::ReceptionStarted.into());
         }
         let peps = peps::create_for_import(tx, import_id, now)?;
         reception::assign_mecs(tx, elec.max_electors_per_mec)?;
         if peps != rows {
-            return Err(OpsError::Conflict(format!(
-                "se generaron {peps} PEP para {rows} electores: importación revertida"
-            )));
+            return Err(ImportError::Mismatch {
+                peps: peps as u64,
+                rows: rows as u64,
+            }
+            .into());
         }
         let detail = format!("{rows} electores importados de {file_name}, {peps} PEP generados");
         audit::append(

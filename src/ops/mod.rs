@@ -61,15 +61,10 @@ pub enum OpsError {
     KeyFile(#[from] errors::KeyFileError),
     #[error(transparent)]
     Task(#[from] errors::TaskError),
-    // The string kinds below remain only for ops/import.rs, ops/guias.rs and ops/audit.rs,
-    // which move to their own enums separately; nothing else builds them.
-    /// The input was refused; nothing changed.
-    #[error("{0}")]
-    Invalid(String),
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    Conflict(String),
+    #[error(transparent)]
+    Import(#[from] errors::ImportError),
+    #[error(transparent)]
+    Audit(#[from] errors::AuditError),
 }
 
 pub type Result<T, E = OpsError> = std::result::Result<T, E>;

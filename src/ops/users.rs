@@ -270,9 +270,7 @@ pub fn logout(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<()> {
 pub fn end_sessions(db: &Db, name: &str, actor: &Actor, now: DateTime<Utc>) -> Result<usize> {
     db.write(|tx| {
         let Some(n) = users::delete_user_sessions(tx, name)? else {
-            return Err(OpsError::NotFound(format!(
-                "name: no existe el usuario «{name}»"
-            )));
+            return Err(AccountError::NoSuchUser(name.to_string()).into());
         };
         audit::append(
             tx,

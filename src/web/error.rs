@@ -8,7 +8,8 @@ use rocket::{Catcher, Request};
 use rocket_dyn_templates::{context, Template};
 
 use crate::ops::errors::{
-    AccountError, BatchError, CheckinError, DocumentsError, ElectionFileError, PepError,
+    AccountError, AuditError, BatchError, CheckinError, DocumentsError, ElectionFileError,
+    ImportError, PepError,
 };
 use crate::ops::OpsError;
 
@@ -26,6 +27,7 @@ pub fn status_of(e: &OpsError) -> Status {
             BatchError::NameTaken(_) => CONFLICT,
             BatchError::NoSuchBatch(_) => NOT_FOUND,
             BatchError::BadName
+            | BatchError::NameText(_)
             | BatchError::UnknownEntity { .. }
             | BatchError::UnknownCountry(_)
             | BatchError::NothingToBatch => INVALID,
@@ -53,16 +55,23 @@ pub fn status_of(e: &OpsError) -> Status {
         OpsError::Account(e) => match e {
             AccountError::BadName(_) | AccountError::ShortPassword(_) => INVALID,
             AccountError::TokenTaken(_) => CONFLICT,
-            AccountError::NoSuchToken(_) => NOT_FOUND,
+            AccountError::NoSuchToken(_) | AccountError::NoSuchUser(_) => NOT_FOUND,
         },
         OpsError::ReceptionDocs(e) => match e {
             crate::ops::errors::ReceptionDocsError::NoSuchMec { .. } => NOT_FOUND,
             crate::ops::errors::ReceptionDocsError::Render(_) => INTERNAL,
         },
         OpsError::KeyFile(_) | OpsError::Task(_) => INTERNAL,
-        OpsError::Invalid(_) => INVALID,
-        OpsError::NotFound(_) => NOT_FOUND,
-        OpsError::Conflict(_) => CONFLICT,
+        OpsError::Import(e) => match e {
+            ImportError::ReceptionStarted | ImportError::Mismatch { .. } => CONFLICT,
+            ImportError::Refused { .. } | ImportError::Read { .. } | ImportError::Empty(_) => {
+                INVALID
+            }
+        },
+        OpsError::Audit(e) => match e {
+            AuditError::Broken(_) => CONFLICT,
+            AuditError::BadCheckpoint(_) | AuditError::BackupExists(_) => INVALID,
+        },
     }
 }
 

@@ -1,4 +1,4 @@
-//! The election file as written (TOML, keys in CONTRACT.md): a serde struct that refuses
+//! The election file as written (TOML, keys in docs/election-file.md): a serde struct that refuses
 //! unknown keys, read with the path of any bad key kept, then turned into an [`Election`] by
 //! `TryFrom`, which checks every value.
 

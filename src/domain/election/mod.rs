@@ -50,7 +50,7 @@ pub struct Election {
 }
 
 impl Election {
-    /// Parses the election file (TOML, keys in CONTRACT.md): [`ElectionFile`], then checked.
+    /// Parses the election file (TOML, keys in docs/election-file.md): [`ElectionFile`], then checked.
     pub fn from_toml(text: &str) -> Result<Election, ElectionError> {
         Election::try_from(ElectionFile::parse(text)?)
     }

@@ -143,7 +143,7 @@ pub fn dossier(db: &Db, id: &PepId, leave: Option<&PersonalData<Casework>>) -> R
         let tx = c.unchecked_transaction().map_err(StorageError::from)?;
         let e = election::load(&tx)?.ok_or(OpsError::NoElection)?;
         let record =
-            pep_record::by_pep_id(&tx, &id)?.ok_or_else(|| PepError::Unknown(id.clone()))?;
+            pep_record::by_pep_id(&tx, id)?.ok_or_else(|| PepError::Unknown(id.clone()))?;
         let elector = match leave {
             Some(_) => pep_record::elector(&tx, record.elector_id)?,
             None => None,

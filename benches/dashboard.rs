@@ -73,11 +73,7 @@ fn setup(dir: &std::path::Path, n: usize) -> (Arc<Db>, ops::keys::Secrets) {
         support::import(&db, BufReader::new(File::open(&csv).unwrap()), "lnere.csv");
     });
     for (name, entity) in [("Aguascalientes", "01"), ("Tamaulipas", "28")] {
-        let spec = NewBatch {
-            name,
-            entity: Some(entity),
-            country: None,
-        };
+        let spec = NewBatch::parse(name, Some(entity), None).unwrap();
         let (_, peps) = timed(&format!("batch {name}"), || {
             batches::create(&db, &spec, &Actor::system(), Utc::now()).unwrap()
         });

@@ -66,11 +66,7 @@ pub fn batch(db_path: &Path, c: BatchCommand) -> anyhow::Result<ExitCode> {
             entity,
             country,
         } => {
-            let spec = NewBatch {
-                name: &name,
-                entity: entity.as_deref(),
-                country: country.as_deref(),
-            };
+            let spec = NewBatch::parse(&name, entity.as_deref(), country.as_deref())?;
             let (id, n) = ops::batches::create(&db, &spec, &Actor::cli(), Utc::now())?;
             println!("{id}");
             eprintln!("lote {id} «{name}» creado con {n} PEP");

@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 
 use super::errors::BatchError;
 use super::{Actor, OpsError, Result};
+use crate::domain::entity::EntityCode;
+use crate::domain::geo::Country;
 use crate::domain::{geo, text};
 use crate::storage::peps::{self, BatchRow};
 use crate::storage::{audit, election, Db};
@@ -12,8 +14,34 @@ use crate::storage::{audit, election, Db};
 #[derive(Debug, Clone, Default)]
 pub struct NewBatch<'a> {
     pub name: &'a str,
-    pub entity: Option<&'a str>,
-    pub country: Option<&'a str>,
+    pub entity: Option<EntityCode>,
+    pub country: Option<&'static Country>,
+}
+
+/// A filter as typed: trimmed, and empty means none.
+fn given(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl<'a> NewBatch<'a> {
+    /// The filters as typed at an edge (form, command line): empty means none.
+    pub fn parse(
+        name: &'a str,
+        entity: Option<&str>,
+        country: Option<&str>,
+    ) -> std::result::Result<NewBatch<'a>, BatchError> {
+        let entity = given(entity)
+            .map(|e| EntityCode::parse(e).map_err(BatchError::BadEntity))
+            .transpose()?;
+        let country = given(country)
+            .map(|c| geo::country(c).ok_or_else(|| BatchError::UnknownCountry(c.to_string())))
+            .transpose()?;
+        Ok(NewBatch {
+            name,
+            entity,
+            country,
+        })
+    }
 }
 
 fn check(b: &NewBatch, entities: &[String]) -> Result<()> {
@@ -23,17 +51,12 @@ fn check(b: &NewBatch, entities: &[String]) -> Result<()> {
     }
     text::check(name).map_err(BatchError::NameText)?;
     if let Some(e) = b.entity {
-        if !entities.iter().any(|x| x == e) {
+        if !entities.iter().any(|x| x == e.as_str()) {
             return Err(BatchError::UnknownEntity {
                 entity: e.to_string(),
                 allowed: entities.to_vec(),
             }
             .into());
-        }
-    }
-    if let Some(c) = b.country {
-        if geo::country(c).is_none() {
-            return Err(BatchError::UnknownCountry(c.to_string()).into());
         }
     }
     Ok(())
@@ -48,14 +71,15 @@ pub fn create(db: &Db, b: &NewBatch, actor: &Actor, now: DateTime<Utc>) -> Resul
         if peps::batch_name_exists(tx, name)? {
             return Err(BatchError::NameTaken(name.to_string()).into());
         }
-        let (id, n) = peps::create_batch(tx, name, b.entity, b.country, actor.as_str(), now)?;
+        let (entity, country) = (b.entity.map(EntityCode::as_str), b.country.map(|c| c.code));
+        let (id, n) = peps::create_batch(tx, name, entity, country, actor.as_str(), now)?;
         if n == 0 {
             return Err(BatchError::NothingToBatch.into());
         }
         let detail = format!(
             "{n} PEP; entidad {}, país {}",
-            b.entity.unwrap_or("todas"),
-            b.country.unwrap_or("todos")
+            entity.unwrap_or("todas"),
+            country.unwrap_or("todos")
         );
         audit::append(
             tx,

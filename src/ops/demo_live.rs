@@ -27,11 +27,7 @@ pub fn seed_shipping(db: &Db, key: &[u8; 32], docs_dir: &Path, now: DateTime<Utc
     let e = super::election::current(db)?;
     for entity in &e.entities {
         let name = format!("Entidad {entity} – lote 1");
-        let spec = NewBatch {
-            name: &name,
-            entity: Some(entity),
-            country: None,
-        };
+        let spec = NewBatch::parse(&name, Some(entity), None)?;
         let (id, _) = super::batches::create(db, &spec, &actor, now)?;
         let dir = docs_dir.join(format!("lote-{id}"));
         super::documents::write(db, key, id, &dir, LabelLayout::LetterSheet, &actor, now)?;

@@ -18,6 +18,8 @@ pub enum BatchError {
         entity: String,
         allowed: Vec<String>,
     },
+    #[error("entity: {0}")]
+    BadEntity(crate::domain::entity::BadEntityCode),
     #[error("country: «{0}» no es un código ISO 3166-1 alfa-2")]
     UnknownCountry(String),
     #[error("name: ya existe un lote «{0}»")]

@@ -29,6 +29,7 @@ pub fn status_of(e: &OpsError) -> Status {
             BatchError::BadName
             | BatchError::NameText(_)
             | BatchError::UnknownEntity { .. }
+            | BatchError::BadEntity(_)
             | BatchError::UnknownCountry(_)
             | BatchError::NothingToBatch => INVALID,
         },

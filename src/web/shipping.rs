@@ -15,7 +15,7 @@ use super::redirect::LocalPath;
 use super::App;
 use crate::domain::document::{BatchDocument, UnknownDocument};
 use crate::domain::pep::{BadPepId, PepId};
-use crate::ops::{self, batches::NewBatch};
+use crate::ops::{self, batches::NewBatch, OpsError};
 
 pub fn routes() -> Vec<Route> {
     routes![batches_page, batch_create, batch_file, reissue]
@@ -57,11 +57,6 @@ pub struct BatchForm {
     country: String,
 }
 
-fn opt(s: &str) -> Option<&str> {
-    let s = s.trim();
-    (!s.is_empty()).then_some(s)
-}
-
 #[post("/batches", data = "<form>")]
 pub fn batch_create(
     p: Page<Shipping>,
@@ -70,12 +65,11 @@ pub fn batch_create(
     app: &State<App>,
 ) -> Result<(Status, Template), PageError> {
     csrf.check(&form.csrf)?;
-    let spec = NewBatch {
-        name: &form.name,
-        entity: opt(&form.entity),
-        country: opt(&form.country),
-    };
-    match ops::batches::create(&app.db, &spec, &p.user.actor(), Utc::now()) {
+    let spec = NewBatch::parse(&form.name, Some(&form.entity), Some(&form.country));
+    let made = spec
+        .map_err(OpsError::from)
+        .and_then(|spec| ops::batches::create(&app.db, &spec, &p.user.actor(), Utc::now()));
+    match made {
         Ok((id, n)) => Ok((
             Status::Ok,
             page(

@@ -17,6 +17,7 @@ mod hardening;
 mod hardening_data;
 mod import_list;
 mod lookup;
+mod personal_data;
 mod reception;
 mod routes_and_roles;
 mod search;

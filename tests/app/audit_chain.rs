@@ -169,21 +169,20 @@ pub fn rehash_with_plain_sha256(sql: &rusqlite::Connection) {
 
 /// A database whose trail holds check-ins made at station `mesa-1`.
 pub fn app_with_checkins() -> TestApp {
-    use pep_tracker::ops::checkin::{check_in_all, Station};
     let app = TestApp::upcoming();
     app.import_demo(20, 3);
-    let codes: Vec<String> = app.pep_ids(3).iter().map(|p| app.code_of(p)).collect();
-    let inputs: Vec<&str> = codes.iter().map(String::as_str).collect();
-    let who = Station::new("mesa-1", "user:ana").unwrap();
-    check_in_all(
-        &app.db,
-        &app.secrets().code_key,
-        &inputs,
-        &who,
-        chrono::Utc::now,
-    )
-    .unwrap();
+    check_in_first(&app, 3, "mesa-1");
     app
+}
+
+/// Checks in the envelopes of the first `n` PEPs at `station`, in one group.
+pub fn check_in_first(app: &TestApp, n: usize, station: &str) {
+    use pep_tracker::ops::checkin::{check_in_all, Station};
+    let codes: Vec<String> = app.pep_ids(n).iter().map(|p| app.code_of(p)).collect();
+    let inputs: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let who = Station::new(station, "user:ana").unwrap();
+    let key = app.secrets().code_key;
+    check_in_all(&app.db, &key, &inputs, &who, chrono::Utc::now).unwrap();
 }
 
 /// Moves a check-in to another station in the trail, as an intruder with sqlite3 would.

@@ -60,20 +60,9 @@ fn loading_the_screen_does_not_verify_and_verifying_reports_in_the_background() 
 
 #[test]
 fn the_trail_is_paged_newest_first() {
-    use pep_tracker::ops::checkin::{check_in_all, Station};
     let app = TestApp::upcoming();
     app.import_demo(160, 5);
-    let codes: Vec<String> = app.pep_ids(150).iter().map(|p| app.code_of(p)).collect();
-    let inputs: Vec<&str> = codes.iter().map(String::as_str).collect();
-    let who = Station::new("mesa-2", "user:ana").unwrap();
-    check_in_all(
-        &app.db,
-        &app.secrets().code_key,
-        &inputs,
-        &who,
-        chrono::Utc::now,
-    )
-    .unwrap();
+    crate::audit_chain::check_in_first(&app, 150, "mesa-2");
     let (client, _) = admin(&app);
     let total: i64 = app
         .raw_sql()

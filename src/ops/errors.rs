@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use super::OpsError;
 use crate::domain::pep::PepId;
 
 /// Creating or finding a shipping batch.
@@ -186,6 +187,28 @@ pub enum ImportError {
     ReceptionStarted,
     #[error("se generaron {peps} PEP para {rows} electores: importación revertida")]
     Mismatch { peps: u64, rows: u64 },
+}
+
+impl ImportError {
+    /// The one answer to a file that was not taken: `what` did not happen to `file`; a row
+    /// parser's own failure (the database) passes through as it was.
+    pub fn of_file(
+        e: crate::domain::csv_rows::CsvError<OpsError>,
+        file: &str,
+        what: &'static str,
+    ) -> OpsError {
+        use crate::domain::csv_rows::CsvError;
+        match e {
+            CsvError::Refused { errors } => ImportError::Refused {
+                errors,
+                file: file.to_string(),
+                what,
+            }
+            .into(),
+            CsvError::Read { line, reason } => ImportError::Read { line, reason }.into(),
+            CsvError::Parser(e) => e,
+        }
+    }
 }
 
 /// The audit trail: checkpoints and backups.

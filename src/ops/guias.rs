@@ -11,7 +11,7 @@ use rusqlite::Transaction;
 use super::errors::ImportError;
 use super::import::RowError;
 use super::{Actor, OpsError, Result};
-use crate::domain::csv_rows::{self, CsvError, FieldError, Observer, RowOutcome};
+use crate::domain::csv_rows::{self, FieldError, Observer, RowOutcome};
 use crate::domain::pep::PepId;
 use crate::domain::tracking::{validate_tracking, Carrier, Direction};
 use crate::storage::{audit, guias, peps};
@@ -46,21 +46,8 @@ pub fn import_guias(
             progress: &mut |_| {},
             error: on_error,
         };
-        match csv_rows::read_all(input, &HEADER, |line, f| check.row(line, f), obs) {
-            Ok(_) => {}
-            Err(CsvError::Refused { errors }) => {
-                return Err(ImportError::Refused {
-                    errors,
-                    file: file_name.to_string(),
-                    what: "asignó ninguna guía",
-                }
-                .into())
-            }
-            Err(CsvError::Read { line, reason }) => {
-                return Err(ImportError::Read { line, reason }.into())
-            }
-            Err(CsvError::Parser(e)) => return Err(e),
-        }
+        csv_rows::read_all(input, &HEADER, |line, f| check.row(line, f), obs)
+            .map_err(|e| ImportError::of_file(e, file_name, "asignó ninguna guía"))?;
         let mut stored = 0;
         for g in &check.rows {
             let new = guias::insert_legs(tx, g.pep, g.carrier, &g.outbound, &g.ret, now)?;

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::errors::ImportError;
 use super::{Actor, OpsError, Result};
-use crate::domain::csv_rows::{self, CsvError, FieldError, RowOutcome};
+use crate::domain::csv_rows::{self, FieldError, RowOutcome};
 pub use crate::domain::csv_rows::{Observer, RowError};
 use crate::domain::lnere;
 use crate::storage::electors::{Conflict, ImportWriter};
@@ -44,21 +44,7 @@ pub fn import_lnere(
             |line, fields| insert_row(&mut writer, line, fields, &elec.entities),
             obs,
         );
-        match read {
-            Ok(_) => {}
-            Err(CsvError::Refused { errors }) => {
-                return Err(ImportError::Refused {
-                    errors,
-                    file: file_name.to_string(),
-                    what: "importó ninguna fila",
-                }
-                .into())
-            }
-            Err(CsvError::Read { line, reason }) => {
-                return Err(ImportError::Read { line, reason }.into())
-            }
-            Err(CsvError::Parser(e)) => return Err(e),
-        }
+        read.map_err(|e| ImportError::of_file(e, file_name, "importó ninguna fila"))?;
         let sha = hex::encode(hashing.sha.clone().finalize());
         let import_id = writer.import_id();
         let rows = writer.finish(&sha)?;

@@ -7,6 +7,8 @@ pub mod checkin_queue;
 pub mod demo;
 pub mod demo_data;
 pub mod demo_live;
+pub mod doc_files;
+pub mod doc_store;
 pub mod documents;
 pub mod dossier;
 pub mod election;

@@ -13,11 +13,13 @@ const SQL: &[&str] = &[
     include_str!("../../db/migrations/0006_search.sql"),
 ];
 const CHECKS: &str = include_str!("../../db/migrations/0007_checks.sql");
+const DOCUMENT_CACHE: &str = include_str!("../../db/migrations/0009_document_cache.sql");
 
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {
     let mut all: Vec<M<'static>> = SQL.iter().map(|sql| M::up(sql)).collect();
     all.push(M::up_with_hook(CHECKS, rewrite_in_list_checks));
+    all.push(M::up(DOCUMENT_CACHE));
     Migrations::new(all)
 }
 

@@ -30,6 +30,7 @@ use rocket::{Build, Rocket};
 use rocket_dyn_templates::Template;
 
 use crate::ops::checkin_queue::CheckinQueue;
+use crate::ops::doc_store::DocStore;
 use crate::ops::keys::Secrets;
 use crate::storage::Db;
 
@@ -44,6 +45,8 @@ pub struct App {
     pub checkins: CheckinQueue,
     /// `false` commits each check-in on its own (the benchmark's naive baseline).
     pub group_commit: bool,
+    /// Batch documents rendered once, kept on disk, served without rendering on a request.
+    pub documents: DocStore,
 }
 
 /// Where templates and static files live: beside the crate unless configured.
@@ -79,6 +82,7 @@ pub fn build_with(
         figment = figment.merge(("ip_header", false));
     }
     let checkins = CheckinQueue::start(db.clone());
+    let documents = DocStore::new(db.clone(), secrets.code_key);
     rocket::custom(figment)
         .manage(App {
             db,
@@ -87,6 +91,7 @@ pub fn build_with(
             code_key: secrets.code_key,
             checkins,
             group_commit,
+            documents,
         })
         .attach(Template::custom(|engines| {
             engines.tera.register_filter("miles", views::thousands);

@@ -1,10 +1,13 @@
 //! The shipping desk on the web: batches (create, documents) and reissue.
 
+use std::io::Cursor;
+use std::sync::Arc;
+
 use chrono::Utc;
 use rocket::form::{Form, FromForm};
-use rocket::http::{ContentType, Header, Status};
-use rocket::response::Redirect;
-use rocket::{get, post, routes, Responder, Route, State};
+use rocket::http::{ContentType, Status};
+use rocket::response::{self, Redirect, Responder, Response};
+use rocket::{get, post, routes, Request, Route, State};
 use rocket_dyn_templates::{context, Template};
 
 use super::auth::Page;
@@ -12,7 +15,7 @@ use super::csrf::CsrfToken;
 use super::error::PageError;
 use super::policy::{AnyRole, Shipping};
 use super::App;
-use crate::documents::LabelLayout;
+use crate::ops::doc_files::DocFile;
 use crate::ops::{self, batches::NewBatch, OpsError};
 
 pub fn routes() -> Vec<Route> {
@@ -92,57 +95,50 @@ pub fn batch_create(
     }
 }
 
-#[derive(Responder)]
+/// One file of a batch, its verified bytes shared with the store (no copy per download).
 pub struct Download {
-    body: Vec<u8>,
+    bytes: Arc<[u8]>,
     kind: ContentType,
-    disposition: Header<'static>,
+    name: String,
+}
+
+impl<'r> Responder<'r, 'static> for Download {
+    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
+        Response::build()
+            .header(self.kind)
+            .raw_header(
+                "Content-Disposition",
+                format!("attachment; filename=\"{}\"", self.name),
+            )
+            .sized_body(self.bytes.len(), Cursor::new(self.bytes))
+            .ok()
+    }
 }
 
 /// `manifest.pdf`, `labels.pdf` (letter sheets), `labels-4x6.pdf` or `courier.csv` of a batch,
-/// after the whole batch passes validation.
+/// after the whole batch passes validation. Rendered once in the background and kept (see
+/// `ops::doc_store`); this handler only waits for it.
 #[get("/batches/<id>/<file>")]
-pub fn batch_file(
+pub async fn batch_file(
     p: Page<Shipping>,
     id: i64,
     file: &str,
     app: &State<App>,
 ) -> Result<Download, PageError> {
-    let layout = if file == "labels-4x6.pdf" {
-        LabelLayout::Thermal4x6
-    } else {
-        LabelLayout::LetterSheet
-    };
-    if ![
-        "manifest.pdf",
-        "labels.pdf",
-        "labels-4x6.pdf",
-        "courier.csv",
-    ]
-    .contains(&file)
-    {
-        return Err(PageError::new(Status::NotFound, "Documento desconocido."));
-    }
-    let docs = ops::documents::render(
-        &app.db,
-        &app.code_key,
-        id,
-        layout,
-        &p.user.actor(),
-        Utc::now(),
-    )?;
-    let (body, kind) = match file {
-        "manifest.pdf" => (docs.manifest, ContentType::PDF),
-        "courier.csv" => (docs.courier, ContentType::CSV),
-        _ => (docs.labels, ContentType::PDF),
+    let doc = DocFile::parse(file)
+        .ok_or_else(|| PageError::new(Status::NotFound, "Documento desconocido."))?;
+    let served = app
+        .documents
+        .fetch(id, doc, &p.user.actor(), Utc::now())
+        .await?;
+    let kind = match doc {
+        DocFile::Courier => ContentType::CSV,
+        _ => ContentType::PDF,
     };
     Ok(Download {
-        body,
+        bytes: served.bytes,
         kind,
-        disposition: Header::new(
-            "Content-Disposition",
-            format!("attachment; filename=\"lote-{id}-{file}\""),
-        ),
+        name: format!("lote-{id}-{}", doc.name()),
     })
 }
 

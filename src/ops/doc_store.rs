@@ -1,0 +1,281 @@
+//! The document store: a batch's manifest, labels and courier file rendered once, kept on disk
+//! beside the database (`<db>.docs/cache/batch-N/`, owner-only, each file's SHA-256 recorded)
+//! and redone when the batch changes (see migration 0009's stamps and
+//! [`doc_files::fingerprint`]). Serving asks the database for the batch's stamp (one row),
+//! then answers from memory; otherwise one job on a blocking thread loads the files back
+//! (verifying each digest) or renders them, and every request for that batch waits for it
+//! asynchronously, holding no request thread. Verified bytes stay in memory (up to
+//! [`MEMORY_BUDGET`]), so a file is read and hashed once per process and what is served is
+//! always what was verified. Every download is audited as today (`batch.documents`, by the
+//! actor): a render by its own record, a stored copy by one of its own.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+use tokio::sync::watch;
+
+use super::doc_files::{self, Ctx, Doc, DocFile, DocSet, Produced};
+use super::{Actor, OpsError, Result};
+use crate::storage::{audit, doc_cache, Db, StorageError};
+
+/// Most bytes of verified documents kept in memory; the least recently served go first.
+pub const MEMORY_BUDGET: usize = 256 << 20;
+
+/// One job's outcome, shared by every request that waited for it.
+type Outcome = std::result::Result<Arc<Produced>, Arc<OpsError>>;
+
+/// The file served: its verified bytes and their SHA-256.
+#[derive(Debug, Clone)]
+pub struct Served {
+    pub bytes: Arc<[u8]>,
+    pub sha256: String,
+}
+
+struct Hot {
+    fingerprint: String,
+    doc: Doc,
+    used: u64,
+}
+
+#[derive(Default)]
+struct State {
+    hot: HashMap<(i64, DocFile), Hot>,
+    hot_bytes: usize,
+    tick: u64,
+    jobs: HashMap<(i64, DocSet, String), watch::Receiver<Option<Outcome>>>,
+}
+
+struct Shared {
+    ctx: Ctx,
+    state: Mutex<State>,
+    renders: AtomicU64,
+}
+
+/// The handle web handlers fetch documents through (cheap to clone).
+#[derive(Clone)]
+pub struct DocStore {
+    shared: Arc<Shared>,
+}
+
+/// The store's directory for the database at `db_path`: `<db>.docs/cache`.
+pub fn dir_for(db_path: &Path) -> PathBuf {
+    db_path.with_extension("docs").join("cache")
+}
+
+impl DocStore {
+    /// A store over `db`, kept in [`dir_for`] its path, for labels signed with `key`.
+    pub fn new(db: Arc<Db>, key: [u8; 32]) -> DocStore {
+        let dir = dir_for(db.path());
+        DocStore {
+            shared: Arc::new(Shared {
+                ctx: Ctx { db, key, dir },
+                state: Mutex::new(State::default()),
+                renders: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    /// Renders done by this store since it started.
+    pub fn renders(&self) -> u64 {
+        self.shared.renders.load(Ordering::Relaxed)
+    }
+
+    /// The file of the batch as it stands now, audited as printed by `actor`.
+    pub async fn fetch(
+        &self,
+        batch_id: i64,
+        file: DocFile,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Served> {
+        let ctx = &self.shared.ctx;
+        let batch = ctx
+            .db
+            .read(|c| doc_cache::stamp(c, batch_id))?
+            .ok_or_else(|| OpsError::NotFound(format!("no existe el lote {batch_id}")))?;
+        let fp = doc_files::fingerprint(batch_id, &batch.stamp, file.set(), &ctx.key);
+        let (doc, audited) = match self.hot(batch_id, file, &fp) {
+            Some(doc) => (doc, false),
+            None => {
+                let (rx, leader) = self.job(batch_id, file.set(), fp, actor, now);
+                let produced = wait(rx).await?;
+                let doc = produced
+                    .docs
+                    .iter()
+                    .find(|d| d.file == file)
+                    .cloned()
+                    .ok_or_else(|| OpsError::Unavailable("documento no generado".into()))?;
+                (doc, leader && produced.rendered)
+            }
+        };
+        if !audited {
+            self.audit_copy(batch_id, &batch.name, &doc, actor, now)
+                .await?;
+        }
+        Ok(Served {
+            bytes: doc.bytes,
+            sha256: doc.sha256,
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.shared
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn hot(&self, batch_id: i64, file: DocFile, fp: &str) -> Option<Doc> {
+        let mut st = self.lock();
+        st.tick += 1;
+        let tick = st.tick;
+        let hot = st.hot.get_mut(&(batch_id, file))?;
+        if hot.fingerprint != fp {
+            return None;
+        }
+        hot.used = tick;
+        Some(hot.doc.clone())
+    }
+
+    /// Joins the job making this set under this fingerprint, or starts it (then `true`: this
+    /// request leads it, and a render it makes is audited under `actor`).
+    fn job(
+        &self,
+        batch_id: i64,
+        set: DocSet,
+        fp: String,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> (watch::Receiver<Option<Outcome>>, bool) {
+        let key = (batch_id, set, fp.clone());
+        let mut st = self.lock();
+        // A job whose thread died (its sender gone) is replaced rather than joined.
+        if let Some(rx) = st.jobs.get(&key).filter(|rx| rx.has_changed().is_ok()) {
+            return (rx.clone(), false);
+        }
+        let (tx, rx) = watch::channel(None);
+        st.jobs.insert(key.clone(), rx.clone());
+        drop(st);
+        let store = self.clone();
+        let actor = actor.clone();
+        tokio::task::spawn_blocking(move || {
+            let shared = &store.shared;
+            let outcome = doc_files::load_or_render(&shared.ctx, batch_id, set, &fp, &actor, now)
+                .map(Arc::new)
+                .map_err(Arc::new);
+            let mut st = store.lock();
+            if let Ok(p) = &outcome {
+                if p.rendered {
+                    shared.renders.fetch_add(1, Ordering::Relaxed);
+                }
+                for d in &p.docs {
+                    keep_hot(&mut st, batch_id, &fp, d);
+                }
+            }
+            st.jobs.remove(&key);
+            drop(st);
+            let _ = tx.send(Some(outcome));
+        });
+        (rx, true)
+    }
+
+    /// Audits a download served from the store, as a render would have been.
+    async fn audit_copy(
+        &self,
+        batch_id: i64,
+        name: &str,
+        doc: &Doc,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let db = self.shared.ctx.db.clone();
+        let actor = actor.clone();
+        let detail = format!(
+            "lote «{name}»: {}, {} PEP, copia guardada (sha256 {})",
+            doc.file.name(),
+            doc.peps,
+            doc.sha256
+        );
+        let write = move || {
+            db.write(|tx| {
+                audit::append(
+                    tx,
+                    &audit::AuditEntry {
+                        actor: actor.as_str(),
+                        action: "batch.documents",
+                        subject: &format!("batch:{batch_id}"),
+                        detail: &detail,
+                        ..Default::default()
+                    },
+                    now,
+                )
+                .map(|_| ())
+            })
+        };
+        tokio::task::spawn_blocking(write)
+            .await
+            .map_err(|e| OpsError::Unavailable(format!("auditoría de la descarga: {e}")))?
+            .map_err(OpsError::from)
+    }
+}
+
+/// Keeps a verified document in memory, evicting the least recently served beyond the budget.
+fn keep_hot(st: &mut State, batch_id: i64, fp: &str, doc: &Doc) {
+    if let Some(old) = st.hot.remove(&(batch_id, doc.file)) {
+        st.hot_bytes -= old.doc.bytes.len();
+    }
+    let size = doc.bytes.len();
+    if size > MEMORY_BUDGET {
+        return;
+    }
+    while st.hot_bytes + size > MEMORY_BUDGET {
+        let Some(oldest) = st.hot.iter().min_by_key(|(_, h)| h.used).map(|(k, _)| *k) else {
+            break;
+        };
+        if let Some(gone) = st.hot.remove(&oldest) {
+            st.hot_bytes -= gone.doc.bytes.len();
+        }
+    }
+    st.tick += 1;
+    let used = st.tick;
+    st.hot_bytes += size;
+    st.hot.insert(
+        (batch_id, doc.file),
+        Hot {
+            fingerprint: fp.to_string(),
+            doc: doc.clone(),
+            used,
+        },
+    );
+}
+
+/// Waits, without holding a thread, for the job's outcome.
+async fn wait(mut rx: watch::Receiver<Option<Outcome>>) -> Result<Arc<Produced>> {
+    let outcome = rx
+        .wait_for(Option::is_some)
+        .await
+        .map_err(|_| OpsError::Unavailable("la generación de documentos se detuvo".into()))?
+        .clone();
+    match outcome {
+        Some(Ok(p)) => Ok(p),
+        Some(Err(e)) => Err(replay(&e)),
+        None => Err(OpsError::Unavailable("documentos no generados".into())),
+    }
+}
+
+/// The job's error, once for each request that waited for it.
+fn replay(e: &OpsError) -> OpsError {
+    match e {
+        OpsError::Invalid(m) => OpsError::Invalid(m.clone()),
+        OpsError::NotFound(m) => OpsError::NotFound(m.clone()),
+        OpsError::Conflict(m) => OpsError::Conflict(m.clone()),
+        OpsError::Unavailable(m) => OpsError::Unavailable(m.clone()),
+        OpsError::NoElection => OpsError::NoElection,
+        OpsError::Storage(s) => OpsError::Storage(StorageError::Corrupt(s.to_string())),
+        #[allow(unreachable_patterns)]
+        other => OpsError::Unavailable(other.to_string()),
+    }
+}

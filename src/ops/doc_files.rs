@@ -148,7 +148,15 @@ pub fn load_or_render(
             rendered: false,
         });
     }
-    let rendered = documents::render(&ctx.db, &ctx.key, batch_id, set.layout(), actor, now)?;
+    let rendered = match documents::render(&ctx.db, &ctx.key, batch_id, set.layout(), actor, now) {
+        Ok(r) => r,
+        Err(e) => {
+            // What is on disk is stale (or corrupt) and the batch no longer renders, say after
+            // its personal data was purged: nothing of it is kept.
+            discard(ctx, batch_id, set);
+            return Err(e);
+        }
+    };
     let docs: Vec<Doc> = set
         .files()
         .iter()
@@ -211,6 +219,18 @@ fn load(ctx: &Ctx, batch_id: i64, set: DocSet, fp: &str) -> Result<Option<Vec<Do
         });
     }
     Ok(Some(docs))
+}
+
+/// Removes the set's files from disk (a missing file is already gone).
+fn discard(ctx: &Ctx, batch_id: i64, set: DocSet) {
+    for f in set.files() {
+        let path = batch_dir(&ctx.dir, batch_id).join(f.name());
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => log::warn!("{}: {e}", path.display()),
+        }
+    }
 }
 
 /// Writes each file owner-only beside its final name, renames it into place, then records

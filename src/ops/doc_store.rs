@@ -7,7 +7,7 @@
 //! asynchronously, holding no request thread. Verified bytes stay in memory (up to
 //! [`MEMORY_BUDGET`]), so a file is read and hashed once per process and what is served is
 //! always what was verified. Every download is audited as today (`batch.documents`, by the
-//! actor): a render by its own record, a stored copy by one of its own.
+//! actor): a render by its own record, a stored copy by one of its own ([`PrintAudit`]).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,23 +15,30 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
-use tokio::sync::watch;
+use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 
 use super::doc_files::{self, Ctx, Doc, DocFile, DocSet, Produced};
+use super::print_audit::{PrintAudit, PrintRecord};
 use super::{Actor, OpsError, Result};
-use crate::storage::{audit, doc_cache, Db, StorageError};
+use crate::storage::{doc_cache, Db, StorageError};
 
 /// Most bytes of verified documents kept in memory; the least recently served go first.
 pub const MEMORY_BUDGET: usize = 256 << 20;
 
+/// Most document bodies sent at once; other downloads wait their turn without a thread, so a
+/// loop of downloads never fills the request workers' queues ahead of a check-in.
+pub const STREAMS: usize = 2;
+
 /// One job's outcome, shared by every request that waited for it.
 type Outcome = std::result::Result<Arc<Produced>, Arc<OpsError>>;
 
-/// The file served: its verified bytes and their SHA-256.
-#[derive(Debug, Clone)]
+/// The file served: its verified bytes and their SHA-256, and a turn to send them (held
+/// until the body is dropped).
+#[derive(Debug)]
 pub struct Served {
     pub bytes: Arc<[u8]>,
     pub sha256: String,
+    pub turn: OwnedSemaphorePermit,
 }
 
 struct Hot {
@@ -50,8 +57,10 @@ struct State {
 
 struct Shared {
     ctx: Ctx,
+    audit: PrintAudit,
     state: Mutex<State>,
     renders: AtomicU64,
+    streams: Arc<Semaphore>,
 }
 
 /// The handle web handlers fetch documents through (cheap to clone).
@@ -71,9 +80,11 @@ impl DocStore {
         let dir = dir_for(db.path());
         DocStore {
             shared: Arc::new(Shared {
+                audit: PrintAudit::start(db.clone()),
                 ctx: Ctx { db, key, dir },
                 state: Mutex::new(State::default()),
                 renders: AtomicU64::new(0),
+                streams: Arc::new(Semaphore::new(STREAMS)),
             }),
         }
     }
@@ -115,9 +126,17 @@ impl DocStore {
             self.audit_copy(batch_id, &batch.name, &doc, actor, now)
                 .await?;
         }
+        let turn = self
+            .shared
+            .streams
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| OpsError::Unavailable("el almacén de documentos se cerró".into()))?;
         Ok(Served {
             bytes: doc.bytes,
             sha256: doc.sha256,
+            turn,
         })
     }
 
@@ -182,7 +201,8 @@ impl DocStore {
         (rx, true)
     }
 
-    /// Audits a download served from the store, as a render would have been.
+    /// Audits a download served from the store, as a render would have been (group commit:
+    /// see [`PrintAudit`]).
     async fn audit_copy(
         &self,
         batch_id: i64,
@@ -191,34 +211,21 @@ impl DocStore {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let db = self.shared.ctx.db.clone();
-        let actor = actor.clone();
         let detail = format!(
             "lote «{name}»: {}, {} PEP, copia guardada (sha256 {})",
             doc.file.name(),
             doc.peps,
             doc.sha256
         );
-        let write = move || {
-            db.write(|tx| {
-                audit::append(
-                    tx,
-                    &audit::AuditEntry {
-                        actor: actor.as_str(),
-                        action: "batch.documents",
-                        subject: &format!("batch:{batch_id}"),
-                        detail: &detail,
-                        ..Default::default()
-                    },
-                    now,
-                )
-                .map(|_| ())
+        self.shared
+            .audit
+            .record(PrintRecord {
+                actor: actor.clone(),
+                batch_id,
+                detail,
+                at: now,
             })
-        };
-        tokio::task::spawn_blocking(write)
             .await
-            .map_err(|e| OpsError::Unavailable(format!("auditoría de la descarga: {e}")))?
-            .map_err(OpsError::from)
     }
 }
 

@@ -18,6 +18,7 @@ pub mod import;
 pub mod keys;
 pub mod lookup;
 pub mod pep_view;
+pub mod print_audit;
 pub mod progress;
 pub mod queues;
 pub mod reception_docs;

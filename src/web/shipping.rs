@@ -1,12 +1,15 @@
 //! The shipping desk on the web: batches (create, documents) and reissue.
 
 use std::io::Cursor;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use chrono::Utc;
 use rocket::form::{Form, FromForm};
 use rocket::http::{ContentType, Status};
 use rocket::response::{self, Redirect, Responder, Response};
+use rocket::tokio::io::{AsyncRead, AsyncSeek, ReadBuf};
+use rocket::tokio::sync::OwnedSemaphorePermit;
 use rocket::{get, post, routes, Request, Route, State};
 use rocket_dyn_templates::{context, Template};
 
@@ -16,6 +19,7 @@ use super::error::PageError;
 use super::policy::{AnyRole, Shipping};
 use super::App;
 use crate::ops::doc_files::DocFile;
+use crate::ops::doc_store::Served;
 use crate::ops::{self, batches::NewBatch, OpsError};
 
 pub fn routes() -> Vec<Route> {
@@ -97,20 +101,54 @@ pub fn batch_create(
 
 /// One file of a batch, its verified bytes shared with the store (no copy per download).
 pub struct Download {
-    bytes: Arc<[u8]>,
+    served: Served,
     kind: ContentType,
     name: String,
 }
 
+/// The bytes being sent, holding the store's turn until the body is dropped.
+struct Body {
+    bytes: Cursor<Arc<[u8]>>,
+    _turn: OwnedSemaphorePermit,
+}
+
+impl AsyncRead for Body {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        Pin::new(&mut self.bytes).poll_read(cx, buf)
+    }
+}
+
+impl AsyncSeek for Body {
+    fn start_seek(mut self: Pin<&mut Self>, pos: std::io::SeekFrom) -> std::io::Result<()> {
+        Pin::new(&mut self.bytes).start_seek(pos)
+    }
+
+    fn poll_complete(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<u64>> {
+        Pin::new(&mut self.bytes).poll_complete(cx)
+    }
+}
+
 impl<'r> Responder<'r, 'static> for Download {
     fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
+        let size = self.served.bytes.len();
+        let body = Body {
+            bytes: Cursor::new(self.served.bytes),
+            _turn: self.served.turn,
+        };
         Response::build()
             .header(self.kind)
             .raw_header(
                 "Content-Disposition",
                 format!("attachment; filename=\"{}\"", self.name),
             )
-            .sized_body(self.bytes.len(), Cursor::new(self.bytes))
+            .sized_body(size, body)
             .ok()
     }
 }
@@ -136,7 +174,7 @@ pub async fn batch_file(
         _ => ContentType::PDF,
     };
     Ok(Download {
-        bytes: served.bytes,
+        served,
         kind,
         name: format!("lote-{id}-{}", doc.name()),
     })

@@ -248,3 +248,21 @@ fn an_unknown_batch_or_file_is_not_found_and_renders_nothing() {
     );
     assert_eq!(renders(&client), 0);
 }
+
+#[test]
+fn documents_of_a_batch_that_no_longer_renders_are_refused_and_removed_from_disk() {
+    let app = shipping_app(5);
+    let client = signed_in(&app);
+    get(&client, "labels.pdf");
+    assert!(stored(&app, "labels.pdf").exists());
+    // Without a return address the batch fails validation: the kept copy is stale.
+    let toml = app.write_file("no-address.toml", ELECTION);
+    let out = app.cli(&["init", "--election", toml.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let resp = client.get("/batches/1/labels.pdf").dispatch();
+    assert_eq!(resp.status(), Status::UnprocessableEntity);
+    assert!(resp.into_string().unwrap().contains("dirección de retorno"));
+    for f in ["manifest.pdf", "labels.pdf", "courier.csv"] {
+        assert!(!stored(&app, f).exists(), "{f}");
+    }
+}

@@ -6,8 +6,9 @@
 //! (verifying each digest) or renders them, and every request for that batch waits for it
 //! asynchronously, holding no request thread. Verified bytes stay in memory (up to
 //! [`MEMORY_BUDGET`]), so a file is read and hashed once per process and what is served is
-//! always what was verified. Every download is audited as today (`batch.documents`, by the
-//! actor): a render by its own record, a stored copy by one of its own ([`PrintAudit`]).
+//! always what was verified. At most [`STREAMS`] bodies are sent at once. Every download is
+//! audited as today (`batch.documents`, by the actor): a render by its own record, a stored
+//! copy by one of its own ([`PrintAudit`]).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

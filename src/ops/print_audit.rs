@@ -20,7 +20,7 @@ const MAX_GROUP: usize = 256;
 
 /// Least time between two commits: a download waits at most this long for its record, and
 /// printing takes the write lock at most 1 s / PACE times a second, however many print.
-pub const PACE: Duration = Duration::from_millis(50);
+pub const PACE: Duration = Duration::from_millis(250);
 
 /// A download to audit as `batch.documents` by its actor.
 #[derive(Debug, Clone)]

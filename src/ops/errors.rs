@@ -46,6 +46,12 @@ pub enum DocumentsError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The document store or its audit writer stopped: the client may retry.
+    #[error("documentos no disponibles: {0}; intente de nuevo")]
+    Unavailable(&'static str),
+    /// The download's audit record could not be written.
+    #[error("no se pudo registrar la impresión en la auditoría: {0}")]
+    AuditFailed(String),
 }
 
 /// Asking for one PEP by its id.

@@ -8,6 +8,8 @@ pub mod checkin_queue;
 pub mod demo;
 pub mod demo_data;
 pub mod demo_live;
+pub mod doc_files;
+pub mod doc_store;
 pub mod documents;
 pub mod dossier;
 pub mod election;
@@ -18,6 +20,7 @@ pub mod import;
 pub mod keys;
 pub mod lookup;
 pub mod pep_view;
+pub mod print_audit;
 pub mod progress;
 pub mod queues;
 pub mod reception_docs;
@@ -63,6 +66,9 @@ pub enum OpsError {
     Task(#[from] errors::TaskError),
     #[error(transparent)]
     Import(#[from] errors::ImportError),
+    /// One error shared by every request that waited for the same background job.
+    #[error(transparent)]
+    Shared(std::sync::Arc<OpsError>),
     #[error(transparent)]
     Audit(#[from] errors::AuditError),
 }

@@ -9,6 +9,7 @@ use rusqlite_migration::{Migrations, M};
 const SQL: &[&str] = &[
     include_str!("../../db/migrations/0001_initial.sql"),
     include_str!("../../db/migrations/0002_audit_checkpoints.sql"),
+    include_str!("../../db/migrations/0003_document_cache.sql"),
 ];
 
 /// Every migration, oldest first.

@@ -36,7 +36,10 @@ pub fn status_of(e: &OpsError) -> Status {
         OpsError::Documents(e) => match e {
             DocumentsError::Refused { .. } => INVALID,
             // Not the client's fault: a file that cannot be written or drawn.
-            DocumentsError::Render(_) | DocumentsError::Io { .. } => INTERNAL,
+            DocumentsError::Render(_)
+            | DocumentsError::Io { .. }
+            | DocumentsError::AuditFailed(_) => INTERNAL,
+            DocumentsError::Unavailable(_) => Status::ServiceUnavailable,
         },
         OpsError::Pep(e) => match e {
             PepError::NotFound(_) | PepError::Unknown(_) | PepError::NotAnId(_) => NOT_FOUND,
@@ -63,6 +66,7 @@ pub fn status_of(e: &OpsError) -> Status {
             crate::ops::errors::ReceptionDocsError::Render(_) => INTERNAL,
         },
         OpsError::KeyFile(_) | OpsError::Task(_) => INTERNAL,
+        OpsError::Shared(e) => status_of(e),
         OpsError::Import(e) => match e {
             ImportError::ReceptionStarted | ImportError::Mismatch { .. } => CONFLICT,
             ImportError::Refused { .. } | ImportError::Read { .. } | ImportError::Empty(_) => {
@@ -90,6 +94,7 @@ fn message_of(e: &OpsError) -> String {
             rocket::error!("storage error: {inner}");
             "Error interno de la base de datos; intente de nuevo.".into()
         }
+        OpsError::Shared(inner) => message_of(inner),
         other => other.to_string(),
     }
 }

@@ -35,6 +35,7 @@ use rocket::{Build, Rocket};
 use rocket_dyn_templates::Template;
 
 use crate::ops::checkin_queue::CheckinQueue;
+use crate::ops::doc_store::DocStore;
 use crate::ops::keys::Secrets;
 use crate::storage::Db;
 
@@ -49,6 +50,8 @@ pub struct App {
     pub checkins: CheckinQueue,
     /// Cookies carry `Secure`: served over TLS, or behind a TLS proxy (see [`BEHIND_TLS_PROXY`]).
     pub secure_cookies: bool,
+    /// Batch documents rendered once, kept on disk, served without rendering on a request.
+    pub documents: DocStore,
 }
 
 /// The configuration key (in the figment) that says the app is served behind a TLS proxy;
@@ -102,6 +105,7 @@ pub fn build_with(
         figment = figment.merge(("ip_header", false));
     }
     let secure_cookies = secure_cookies(&figment);
+    let documents = DocStore::new(db.clone(), secrets.code_key);
     rocket::custom(figment)
         .manage(App {
             db,
@@ -110,6 +114,7 @@ pub fn build_with(
             code_key: secrets.code_key,
             checkins,
             secure_cookies,
+            documents,
         })
         .attach(headers::SecurityHeaders)
         .attach(Template::custom(|engines| {

@@ -1,10 +1,16 @@
 //! The shipping desk on the web: batches (create, documents) and reissue.
 
+use std::io::Cursor;
+use std::pin::Pin;
+use std::sync::Arc;
+
 use chrono::Utc;
 use rocket::form::{Form, FromForm};
-use rocket::http::{ContentType, Header, Status};
-use rocket::response::Redirect;
-use rocket::{get, post, routes, Responder, Route, State};
+use rocket::http::{ContentType, Status};
+use rocket::response::{self, Redirect, Responder, Response};
+use rocket::tokio::io::{AsyncRead, AsyncSeek, ReadBuf};
+use rocket::tokio::sync::OwnedSemaphorePermit;
+use rocket::{get, post, routes, Request, Route, State};
 use rocket_dyn_templates::{context, Template};
 
 use super::auth::Page;
@@ -15,6 +21,7 @@ use super::redirect::LocalPath;
 use super::App;
 use crate::domain::document::{BatchDocument, UnknownDocument};
 use crate::domain::pep::{BadPepId, PepId};
+use crate::ops::doc_store::Served;
 use crate::ops::{self, batches::NewBatch, OpsError};
 
 pub fn routes() -> Vec<Route> {
@@ -90,35 +97,84 @@ pub fn batch_create(
     }
 }
 
-#[derive(Responder)]
+/// One file of a batch, its verified bytes shared with the store (no copy per download).
 pub struct Download {
-    body: Vec<u8>,
+    served: Served,
     kind: ContentType,
-    disposition: Header<'static>,
+    name: String,
+}
+
+/// The bytes being sent, holding the store's turn until the body is dropped.
+struct Body {
+    bytes: Cursor<Arc<[u8]>>,
+    _turn: OwnedSemaphorePermit,
+}
+
+impl AsyncRead for Body {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        Pin::new(&mut self.bytes).poll_read(cx, buf)
+    }
+}
+
+impl AsyncSeek for Body {
+    fn start_seek(mut self: Pin<&mut Self>, pos: std::io::SeekFrom) -> std::io::Result<()> {
+        Pin::new(&mut self.bytes).start_seek(pos)
+    }
+
+    fn poll_complete(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<u64>> {
+        Pin::new(&mut self.bytes).poll_complete(cx)
+    }
+}
+
+impl<'r> Responder<'r, 'static> for Download {
+    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
+        let size = self.served.bytes.len();
+        let body = Body {
+            bytes: Cursor::new(self.served.bytes),
+            _turn: self.served.turn,
+        };
+        Response::build()
+            .header(self.kind)
+            .raw_header(
+                "Content-Disposition",
+                format!("attachment; filename=\"{}\"", self.name),
+            )
+            .sized_body(size, body)
+            .ok()
+    }
 }
 
 /// `manifest.pdf`, `labels.pdf` (letter sheets), `labels-4x6.pdf` or `courier.csv` of a batch,
-/// after the whole batch passes validation.
+/// after the whole batch passes validation. Rendered once in the background and kept (see
+/// `ops::doc_store`); this handler only waits for it.
 #[get("/batches/<id>/<file>")]
-pub fn batch_file(
+pub async fn batch_file(
     p: Page<Shipping>,
     id: i64,
     file: Result<BatchDocument, UnknownDocument>,
     app: &State<App>,
 ) -> Result<Download, PageError> {
     let doc = file.map_err(|_| PageError::new(Status::NotFound, "Documento desconocido."))?;
-    let body = ops::documents::file(&app.db, &app.code_key, id, doc, &p.user.actor(), Utc::now())?;
+    let served = app
+        .documents
+        .fetch(id, doc, &p.user.actor(), Utc::now())
+        .await?;
+    let kind = if doc.is_pdf() {
+        ContentType::PDF
+    } else {
+        ContentType::CSV
+    };
     Ok(Download {
-        body,
-        kind: if doc.is_pdf() {
-            ContentType::PDF
-        } else {
-            ContentType::CSV
-        },
-        disposition: Header::new(
-            "Content-Disposition",
-            format!("attachment; filename=\"lote-{id}-{}\"", doc.file_name()),
-        ),
+        served,
+        kind,
+        name: format!("lote-{id}-{}", doc.file_name()),
     })
 }
 

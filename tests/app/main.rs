@@ -11,6 +11,7 @@ mod carriers;
 mod carriers_poller;
 mod cli_commands;
 mod dashboard;
+mod doc_store;
 mod documents;
 mod durability;
 mod hardening;

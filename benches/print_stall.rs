@@ -10,6 +10,8 @@
 //! download rate, and how many renders the store did (the first download renders; the rest
 //! are served from the store).
 
+#![allow(clippy::unwrap_used)] // a benchmark: a failed unwrap is a failed run
+
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -109,7 +109,7 @@ impl DocStore {
         let batch = ctx
             .db
             .read(|c| doc_cache::stamp(c, batch_id))?
-            .ok_or_else(|| BatchError::NoSuchBatch(batch_id))?;
+            .ok_or(BatchError::NoSuchBatch(batch_id))?;
         let fp = doc_files::fingerprint(batch_id, &batch.stamp, doc_files::set_of(file), &ctx.key);
         let (doc, audited) = match self.hot(batch_id, file, &fp) {
             Some(doc) => (doc, false),
@@ -121,7 +121,7 @@ impl DocStore {
                     .iter()
                     .find(|d| d.file == file)
                     .cloned()
-                    .ok_or_else(|| DocumentsError::Unavailable("documento no generado"))?;
+                    .ok_or(DocumentsError::Unavailable("documento no generado"))?;
                 (doc, leader && produced.rendered)
             }
         };

@@ -113,14 +113,7 @@ impl Mode {
 /// runtime, as many workers as cores), and CLIENTS stations posting `codes` from a load
 /// generator on one thread of its own.
 fn round(s: &Setup, group_commit: bool, codes: &[String]) -> Round {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let figment = rocket::Config::figment()
-        .merge(("port", port))
-        .merge(("log_level", "off"));
+    let (port, figment) = support::local_figment();
     let max_group = if group_commit { MAX_GROUP } else { 1 };
     let checkins = CheckinQueue::with_max_group(s.db.clone(), max_group);
     let rocket = pep_tracker::web::build_with(s.db.clone(), &s.secrets, figment, checkins);

@@ -18,21 +18,12 @@ use std::time::Instant;
 use chrono::Utc;
 use pep_tracker::ops::demo_data::{write_demo_csv, DemoSpec};
 use pep_tracker::ops::import::{import_lnere, Observer};
-use pep_tracker::ops::{election, Actor};
+use pep_tracker::ops::Actor;
 use pep_tracker::storage::Db;
 
-const ELECTION: &str = r#"name = "bench"
-election_day = "2024-06-02"
-polls_open = "08:00"
-timezone = "America/Mexico_City"
-max_electors_per_mec = 750
-entities = ["01", "10", "20", "28"]
-"#;
-
+/// A new database with its key file (the audit chain needs its key) and the bench election.
 fn fresh_db(dir: &Path, name: &str) -> Db {
-    let db = Db::open(&dir.join(name)).expect("open db");
-    election::load(&db, ELECTION, &Actor::system(), Utc::now()).expect("election");
-    db
+    support::fresh_db(&dir.join(name)).0
 }
 
 /// The baseline: read the same CSV and insert every field as text, one transaction, no checks.

@@ -226,14 +226,7 @@ fn percentile(lat: &mut [Duration], p: usize) -> f64 {
 
 /// Runs the app as `serve` does on a thread of its own; its port, shutdown and store.
 fn start_server(db: Arc<Db>, secrets: &ops::keys::Secrets) -> (u16, rocket::Shutdown, DocStore) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let figment = rocket::Config::figment()
-        .merge(("port", port))
-        .merge(("log_level", "off"));
+    let (port, figment) = support::local_figment();
     let checkins = pep_tracker::ops::checkin_queue::CheckinQueue::start(db.clone());
     let rocket = pep_tracker::web::build_with(db, secrets, figment, checkins);
     let (ready, started) = std::sync::mpsc::channel();

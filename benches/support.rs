@@ -47,3 +47,16 @@ pub fn import(db: &pep_tracker::storage::Db, input: impl std::io::Read, file_nam
     let actor = pep_tracker::ops::Actor::system();
     import_lnere(db, input, file_name, &actor, chrono::Utc::now(), obs).unwrap();
 }
+
+/// A free loopback port and the Rocket configuration that serves on it, quietly.
+pub fn local_figment() -> (u16, rocket::figment::Figment) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let figment = rocket::Config::figment()
+        .merge(("port", port))
+        .merge(("log_level", "off"));
+    (port, figment)
+}

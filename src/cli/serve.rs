@@ -93,10 +93,14 @@ fn prepare_demo(path: &Path) -> anyhow::Result<Db> {
     if demo::seed_if_empty(&db, now)? {
         let docs = path.with_extension("docs");
         demo_live::seed_shipping(&db, &secrets.code_key, &docs, now)?;
+        // A published head from the start, as INE hands one to the parties: /audit shows it.
+        let cp = ops::audit::checkpoint(&db, now)?;
         eprintln!(
-            "demo: elección, {} electores, lotes impresos en {} y guías asignadas",
+            "demo: elección, {} electores, lotes impresos en {} y guías asignadas; \
+             punto de control de la bitácora firmado en el registro {}",
             demo::DEMO_ELECTORS,
-            docs.display()
+            docs.display(),
+            cp.seq
         );
     }
     let creds = demo::reset_demo_users(&db, now)?;

@@ -23,7 +23,7 @@ pub struct Station {
 impl Station {
     /// Checks a station name typed by staff (see [`StationName`]).
     pub fn new(station: &str, operator: &str) -> Result<Station> {
-        let name = StationName::parse(station).map_err(|_| CheckinError::BadStation)?;
+        let name = StationName::parse(station).map_err(CheckinError::BadStation)?;
         Ok(Station::at(&name, operator))
     }
 

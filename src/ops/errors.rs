@@ -81,10 +81,9 @@ pub enum PepError {
 /// Reading and recording a scan at reception.
 #[derive(Debug, thiserror::Error)]
 pub enum CheckinError {
-    #[error("station: nombre de estación de 1 a 40 caracteres")]
-    BadStation,
-    #[error("code: más de 256 caracteres")]
-    CodeTooLong,
+    /// The station's name (its limits are stated once, in `StationName`).
+    #[error(transparent)]
+    BadStation(#[from] crate::domain::checkin::BadStationName),
     /// The writer that records scans is shutting down or gone: the client may retry.
     #[error("{0}")]
     Stopped(&'static str),

@@ -47,7 +47,7 @@ pub fn status_of(e: &OpsError) -> Status {
             PepError::BadId(_) | PepError::BadReason | PepError::ReasonText(_) => INVALID,
         },
         OpsError::Checkin(e) => match e {
-            CheckinError::BadStation | CheckinError::CodeTooLong => INVALID,
+            CheckinError::BadStation(_) => INVALID,
             // The client may retry.
             CheckinError::Stopped(_) | CheckinError::Failed(_) => Status::ServiceUnavailable,
         },

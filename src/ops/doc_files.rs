@@ -4,19 +4,17 @@
 //! (`ops::documents::render`, audited there) and write them owner-only, whole or not at all.
 //! Runs on a blocking thread, never on a request thread.
 
-use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use rand::Rng;
 use sha2::{Digest, Sha256};
 
 use super::{documents, Actor, Result};
 use crate::documents::LabelLayout;
 use crate::domain::document::BatchDocument;
 use crate::storage::doc_cache::{self, StoredFile};
+use crate::storage::files;
 use crate::storage::Db;
 
 /// The render that makes this file.
@@ -216,13 +214,9 @@ fn keep(
     now: DateTime<Utc>,
 ) -> std::result::Result<(), String> {
     let dir = batch_dir(&ctx.dir, batch_id);
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(&dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    files::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for d in docs {
-        write_private(&dir, d.file.file_name(), &d.bytes)
+        files::replace(&dir, d.file.file_name(), &d.bytes)
             .map_err(|e| format!("{}: {e}", dir.join(d.file.file_name()).display()))?;
     }
     let rows: Vec<StoredFile> = docs
@@ -238,27 +232,4 @@ fn keep(
     ctx.db
         .write(|tx| doc_cache::record_files(tx, batch_id, &rows, now))
         .map_err(|e| e.to_string())
-}
-
-/// `dir/name` replaced whole by `bytes`, mode 0600 whatever the umask.
-pub fn write_private(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = dir.join(format!(
-        ".{name}.{}-{:016x}.tmp",
-        std::process::id(),
-        rand::rng().random::<u64>()
-    ));
-    let written = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-        f.write_all(bytes)?;
-        std::fs::rename(&tmp, dir.join(name))
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
 }

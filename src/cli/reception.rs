@@ -24,7 +24,13 @@ pub fn checkin(db_path: &Path, a: CheckinArgs) -> anyhow::Result<ExitCode> {
     let db = super::open_existing(db_path)?;
     let secrets = ops::keys::load(&ops::keys::key_path_for(db_path))?;
     let who = Station::new(&a.station, Actor::cli().as_str())?;
-    let r = check_in(&db, &secrets.code_key, &a.code, &who)?;
+    let r = check_in(
+        &db,
+        &secrets.code_key,
+        &a.code,
+        &who,
+        &crate::clock::WallClock,
+    )?;
     if a.json {
         println!("{}", serde_json::to_string(&r)?);
     } else {

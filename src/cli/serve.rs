@@ -12,6 +12,7 @@ use clap::Args;
 
 use crate::carriers::config::CarriersConfig;
 use crate::carriers::sim::{self, Sim, SimConfig};
+use crate::clock::SharedClock;
 use crate::ops::{self, demo, demo_live, sync};
 use crate::storage::Db;
 use crate::web;
@@ -47,7 +48,14 @@ pub fn run(db_arg: Option<PathBuf>, a: ServeArgs) -> anyhow::Result<ExitCode> {
         } else {
             None
         };
-        let ignited = web::build(db.clone(), &secrets).ignite().await?;
+        // One clock for the whole process: the simulator's in a demo, else the wall clock.
+        let clock: SharedClock = match &demo_sim {
+            Some((_, sim)) => sim.clock(),
+            None => crate::clock::wall(),
+        };
+        let ignited = web::build_on(db.clone(), &secrets, clock.clone())
+            .ignite()
+            .await?;
         let shutdown = ignited.shutdown();
         match &demo_sim {
             Some((handle, sim)) => {
@@ -55,7 +63,7 @@ pub fn run(db_arg: Option<PathBuf>, a: ServeArgs) -> anyhow::Result<ExitCode> {
                     &db,
                     &CarriersConfig::simulator(&handle.base_url()),
                     Default::default(),
-                    Utc::now(),
+                    clock.now(),
                 )?;
                 tokio::spawn(demo_live::live(
                     db.clone(),

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::errors::CheckinError;
 use super::{OpsError, Result};
+use crate::clock::Clock;
 use crate::domain::checkin::{self, Outcome, PepFacts, StationName, Verdict};
 use crate::domain::code::{self, CodeId};
 use crate::domain::election::Election;
@@ -181,15 +182,21 @@ impl Recorded {
     }
 }
 
-/// One check-in in its own transaction: the command line's door (web requests go through the
-/// group-commit writer, [`super::checkin_queue`]).
-pub fn check_in(db: &Db, key: &[u8; 32], input: &str, who: &Station) -> Result<CheckinResult> {
-    let mut answers = check_in_all(db, key, &[input], who, Utc::now)?;
+/// One check-in in its own transaction at `clock`'s time: the command line's door (web
+/// requests go through the group-commit writer, [`super::checkin_queue`]).
+pub fn check_in(
+    db: &Db,
+    key: &[u8; 32],
+    input: &str,
+    who: &Station,
+    clock: &dyn Clock,
+) -> Result<CheckinResult> {
+    let mut answers = check_in_all(db, key, &[input], who, || clock.now())?;
     Ok(answers.remove(0))
 }
 
 /// Scans in one transaction, each at the time `clock` gives inside it (tests and benchmarks
-/// fill databases with it; [`check_in`] is the one-scan case on the real clock).
+/// fill databases with it; [`check_in`] is the one-scan case).
 pub fn check_in_all(
     db: &Db,
     key: &[u8; 32],

@@ -6,12 +6,12 @@
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 
-use chrono::Utc;
 use tokio::sync::oneshot;
 
 use super::checkin::{record_all, CheckinResult, Recorded, Scan, Station};
 use super::errors::CheckinError;
 use super::Result;
+use crate::clock::SharedClock;
 use crate::domain::election::Election;
 use crate::storage::Db;
 
@@ -28,24 +28,37 @@ struct Job {
 #[derive(Clone)]
 pub struct CheckinQueue {
     jobs: Sender<Job>,
+    clock: SharedClock,
 }
 
 impl CheckinQueue {
-    /// Starts the writer thread over `db`, grouping up to [`MAX_GROUP`] check-ins per commit.
+    /// Starts the writer thread over `db` on the wall clock, grouping up to [`MAX_GROUP`]
+    /// check-ins per commit.
     pub fn start(db: Arc<Db>) -> CheckinQueue {
         CheckinQueue::with_max_group(db, MAX_GROUP)
     }
 
-    /// Starts the writer thread over `db`, grouping up to `max_group` check-ins per commit
-    /// (at least one: `1` commits each check-in on its own).
+    /// As [`start`](Self::start), grouping up to `max_group` check-ins per commit (at least
+    /// one: `1` commits each check-in on its own).
     pub fn with_max_group(db: Arc<Db>, max_group: usize) -> CheckinQueue {
+        CheckinQueue::on_clock(db, max_group, crate::clock::wall())
+    }
+
+    /// Starts the writer thread over `db`, stamping check-ins with `clock`'s time.
+    pub fn on_clock(db: Arc<Db>, max_group: usize, clock: SharedClock) -> CheckinQueue {
         let max_group = max_group.max(1);
         let (jobs, rx) = mpsc::channel();
+        let writer_clock = clock.clone();
         std::thread::Builder::new()
             .name("checkin-writer".into())
-            .spawn(move || writer(db, rx, max_group))
+            .spawn(move || writer(db, rx, max_group, writer_clock))
             .expect("spawn check-in writer");
-        CheckinQueue { jobs }
+        CheckinQueue { jobs, clock }
+    }
+
+    /// The clock verdicts are stamped with (the web app shows the same time).
+    pub fn clock(&self) -> SharedClock {
+        self.clock.clone()
     }
 
     /// Reads the code here, queues the scan and waits for its durable verdict. Only the
@@ -67,7 +80,7 @@ impl CheckinQueue {
     }
 }
 
-fn writer(db: Arc<Db>, rx: Receiver<Job>, max_group: usize) {
+fn writer(db: Arc<Db>, rx: Receiver<Job>, max_group: usize, clock: SharedClock) {
     while let Ok(first) = rx.recv() {
         let mut group = vec![first];
         while group.len() < max_group {
@@ -76,8 +89,8 @@ fn writer(db: Arc<Db>, rx: Receiver<Job>, max_group: usize) {
                 Err(_) => break,
             }
         }
-        let outcome =
-            db.write(|tx| record_all(tx, group.iter().map(|j| (&j.scan, &j.who)), Utc::now));
+        let scans = group.iter().map(|j| (&j.scan, &j.who));
+        let outcome = db.write(|tx| record_all(tx, scans, || clock.now()));
         match outcome {
             Ok((results, e)) => {
                 let e = Arc::new(e);

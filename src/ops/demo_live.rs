@@ -82,7 +82,7 @@ pub async fn tick(
     let mut scanned = 0;
     for id in db.read(|c| reception::returned_unscanned(c, 40))? {
         let code = EnvelopeCode::issue(key, id);
-        check_in(db, key, code.as_str(), &who)?;
+        check_in(db, key, code.as_str(), &who, &*sim.clock())?;
         scanned += 1;
     }
     Ok((report.status_changes, scanned))

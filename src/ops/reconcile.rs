@@ -106,12 +106,14 @@ pub fn reconciliation_csv(r: &Reconciliation) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-/// Scans by one operator in the last 12 hours, per outcome (the station's session counters).
+/// Scans by one operator in the 12 hours before `now`, per outcome (the station's session
+/// counters).
 pub fn operator_counters(
     db: &Db,
     operator: &str,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<(&'static str, &'static str, i64)>> {
-    let since = chrono::Utc::now() - chrono::Duration::hours(12);
+    let since = now - chrono::Duration::hours(12);
     let rows = db.read(|c| tallies::operator_counts(c, operator, since))?;
     Ok(Outcome::ALL
         .iter()

@@ -14,6 +14,7 @@ use super::{Actor, Result};
 use crate::carriers::config::CarriersConfig;
 use crate::carriers::poller::{Carriers, Polite, RetryPolicy};
 use crate::carriers::{CallError, NumberResult, Tracked};
+use crate::clock::SharedClock;
 use crate::domain::tracking::schedule::{fetches_today, MAX_FETCHES_PER_DAY};
 use crate::domain::tracking::Carrier;
 use crate::storage::tracking::{self as store, Cursor, DueLeg};
@@ -229,9 +230,6 @@ pub fn carriers_for(
     Ok(Carriers::from_config(cfg, |c| used[c as usize], retry))
 }
 
-/// Where the poller reads the time: the real clock, or a demo's simulated one.
-pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
-
 /// The background poller's settings.
 #[derive(Clone)]
 pub struct PollerConfig {
@@ -239,8 +237,8 @@ pub struct PollerConfig {
     /// Pause between passes (env `PEP_POLL_EVERY_SECS`, default 60).
     pub every: Duration,
     pub retry: RetryPolicy,
-    /// `Utc::now` but in demos, where the simulator's accelerated clock can drive the schedule.
-    pub clock: Clock,
+    /// The process's clock: the wall clock but in demos and drills.
+    pub clock: SharedClock,
 }
 
 impl std::fmt::Debug for PollerConfig {
@@ -270,7 +268,7 @@ impl PollerConfig {
             carriers: CarriersConfig::from_env()?,
             every: Duration::from_secs(every),
             retry: RetryPolicy::default(),
-            clock: Arc::new(Utc::now),
+            clock: crate::clock::wall(),
         })
     }
 }
@@ -284,7 +282,7 @@ where
     tokio::spawn(async move {
         let mut shutdown = std::pin::pin!(shutdown);
         let actor = Actor::system();
-        let carriers = match carriers_for(&db, &cfg.carriers, cfg.retry, (cfg.clock)()) {
+        let carriers = match carriers_for(&db, &cfg.carriers, cfg.retry, cfg.clock.now()) {
             Ok(c) => c,
             Err(e) => {
                 log::error!("sincronización de paqueterías detenida: {e}");
@@ -297,7 +295,7 @@ where
                 &carriers,
                 SyncOptions::default(),
                 &actor,
-                (cfg.clock)(),
+                cfg.clock.now(),
             );
             tokio::select! {
                 _ = &mut shutdown => break,

@@ -34,6 +34,7 @@ use rocket::fs::FileServer;
 use rocket::{Build, Rocket};
 use rocket_dyn_templates::Template;
 
+use crate::clock::SharedClock;
 use crate::ops::checkin_queue::CheckinQueue;
 use crate::ops::doc_store::DocStore;
 use crate::ops::keys::Secrets;
@@ -52,6 +53,8 @@ pub struct App {
     pub secure_cookies: bool,
     /// Batch documents rendered once, kept on disk, served without rendering on a request.
     pub documents: DocStore,
+    /// The process's one clock (the check-in writer's): pages, verdicts and audit agree.
+    pub clock: SharedClock,
 }
 
 /// The configuration key (in the figment) that says the app is served behind a TLS proxy;
@@ -82,14 +85,20 @@ fn asset_dir(name: &str) -> PathBuf {
 /// Builds the app over `db`, with Rocket's configuration (Rocket.toml, ROCKET_* env) and the
 /// installation's cookie key.
 pub fn build(db: Arc<Db>, secrets: &Secrets) -> Rocket<Build> {
+    build_on(db, secrets, crate::clock::wall())
+}
+
+/// As [`build`], on a given clock (a demo's simulated one).
+pub fn build_on(db: Arc<Db>, secrets: &Secrets, clock: SharedClock) -> Rocket<Build> {
     let proxy = std::env::var("PEP_BEHIND_TLS_PROXY").is_ok_and(|v| v.trim() == "1");
     let figment = rocket::Config::figment().merge((BEHIND_TLS_PROXY, proxy));
-    let checkins = CheckinQueue::start(db.clone());
+    let checkins = CheckinQueue::on_clock(db.clone(), crate::ops::checkin_queue::MAX_GROUP, clock);
     build_with(db, secrets, figment, checkins)
 }
 
 /// As [`build`], over an explicit figment (tests and benchmarks pick ports there) and an
-/// explicit check-in writer (the check-in benchmark compares group sizes).
+/// explicit check-in writer (the check-in benchmark compares group sizes), whose clock the
+/// whole app then reads.
 pub fn build_with(
     db: Arc<Db>,
     secrets: &Secrets,
@@ -112,6 +121,7 @@ pub fn build_with(
             login_throttle: throttle::LoginThrottle::new(),
             lookup_throttle: throttle::LookupThrottle::default(),
             code_key: secrets.code_key,
+            clock: checkins.clock(),
             checkins,
             secure_cookies,
             documents,

@@ -1,7 +1,6 @@
 //! Reception of returned envelopes: the scan station (form and no-reload JSON), the
 //! check-in API, reconciliation, and the cutoff setting.
 
-use chrono::Utc;
 use rocket::form::{self, Form, FromForm};
 use rocket::http::{ContentType, Status};
 use rocket::serde::json::{Error as JsonError, Json};
@@ -71,7 +70,8 @@ fn station_view(
     last: Option<&CheckinResult>,
 ) -> Result<Template, PageError> {
     let e = ops::election::current(&app.db)?;
-    let counters = ops::reconcile::operator_counters(&app.db, page.user.actor().as_str())?;
+    let counters =
+        ops::reconcile::operator_counters(&app.db, page.user.actor().as_str(), app.clock.now())?;
     Ok(Template::render(
         "station",
         context! {
@@ -262,7 +262,7 @@ pub fn cutoff_post(
         &form.cutoff,
         &form.reason,
         &page.user.actor(),
-        Utc::now(),
+        app.clock.now(),
     ) {
         Ok(_) => Ok((Status::Ok, cutoff_view(app, &page, &csrf.0, None)?)),
         Err(e) => match refusal(&e, false) {
@@ -299,7 +299,7 @@ pub fn mec_list_pdf(
     let leave = records_leave(&page)?;
     let entity = entity.map_err(|e| PageError::new(Status::NotFound, e.to_string()))?;
     let actor = page.user.actor();
-    let pdf = ops::reception_docs::mec_list(&app.db, entity, mec, &leave, &actor, Utc::now())?;
+    let pdf = ops::reception_docs::mec_list(&app.db, entity, mec, &leave, &actor, app.clock.now())?;
     Ok((ContentType::PDF, pdf))
 }
 
@@ -313,7 +313,7 @@ pub fn mec_act_pdf(
 ) -> Result<(ContentType, Vec<u8>), PageError> {
     let entity = entity.map_err(|e| PageError::new(Status::NotFound, e.to_string()))?;
     let actor = page.user.actor();
-    let pdf = ops::reception_docs::custody_act(&app.db, entity, mec, &actor, Utc::now())?;
+    let pdf = ops::reception_docs::custody_act(&app.db, entity, mec, &actor, app.clock.now())?;
     Ok((ContentType::PDF, pdf))
 }
 
@@ -326,6 +326,6 @@ pub fn late_pdf(
     let leave = records_leave(&page)?;
     Ok((
         ContentType::PDF,
-        ops::reception_docs::late_list(&app.db, &leave, &page.user.actor(), Utc::now())?,
+        ops::reception_docs::late_list(&app.db, &leave, &page.user.actor(), app.clock.now())?,
     ))
 }

@@ -4,7 +4,6 @@ use std::io::Cursor;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use chrono::Utc;
 use rocket::form::{Form, FromForm};
 use rocket::http::{ContentType, Status};
 use rocket::response::{self, Redirect, Responder, Response};
@@ -75,7 +74,7 @@ pub fn batch_create(
     let spec = NewBatch::parse(&form.name, Some(&form.entity), Some(&form.country));
     let made = spec
         .map_err(OpsError::from)
-        .and_then(|spec| ops::batches::create(&app.db, &spec, &p.user.actor(), Utc::now()));
+        .and_then(|spec| ops::batches::create(&app.db, &spec, &p.user.actor(), app.clock.now()));
     match made {
         Ok((id, n)) => Ok((
             Status::Ok,
@@ -164,7 +163,7 @@ pub async fn batch_file(
     let doc = file.map_err(|_| PageError::new(Status::NotFound, "Documento desconocido."))?;
     let served = app
         .documents
-        .fetch(id, doc, &p.user.actor(), Utc::now())
+        .fetch(id, doc, &p.user.actor(), app.clock.now())
         .await?;
     let kind = if doc.is_pdf() {
         ContentType::PDF
@@ -203,6 +202,6 @@ pub fn reissue(
         .unwrap_or_else(|| LocalPath::or(None, "/batches"));
     let id =
         pep_id.map_err(|e| PageError::new(Status::UnprocessableEntity, format!("pep_id: {e}")))?;
-    let new = ops::reissue::reissue(&app.db, &id, &form.reason, &p.user.actor(), Utc::now())?;
+    let new = ops::reissue::reissue(&app.db, &id, &form.reason, &p.user.actor(), app.clock.now())?;
     Ok(Redirect::to(back.with_param("reissued", &new.to_string())))
 }

@@ -84,7 +84,7 @@ pub fn queues_page(
         Ok(s) => (s, None),
         Err(e) => (QueueSettings::default(), Some(e)),
     };
-    let now = Utc::now();
+    let now = app.clock.now();
     let q = queues::queues(&app.db, settings, now, SHOWN)?;
     Ok(Template::render(
         "queues",

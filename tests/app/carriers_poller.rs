@@ -1,9 +1,7 @@
 //! The background poller: it polls what is due on its own and stops cleanly when told.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use pep_tracker::carriers::config::CarriersConfig;
 use pep_tracker::carriers::poller::RetryPolicy;
 use pep_tracker::carriers::sim::{self, SimConfig};
@@ -48,7 +46,7 @@ fn the_background_poller_polls_due_legs_and_stops_when_shutdown_completes() {
                 carriers: CarriersConfig::simulator(&handle.base_url()),
                 every: Duration::from_millis(50),
                 retry: RetryPolicy::default(),
-                clock: Arc::new(Utc::now),
+                clock: pep_tracker::clock::wall(),
             },
             async move {
                 let _ = stopped.await;

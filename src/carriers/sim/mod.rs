@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
+use crate::clock::{Clock, SimClock};
 use crate::domain::tracking::{Carrier, Direction, LegStatus};
 use timeline::Rng;
 pub use timeline::{ShipmentSpec, Timeline};
@@ -74,15 +75,6 @@ impl std::fmt::Debug for SimConfig {
     }
 }
 
-enum Clock {
-    Running {
-        origin: DateTime<Utc>,
-        started: Instant,
-        speed: f64,
-    },
-    Manual(DateTime<Utc>),
-}
-
 /// A misbehaviour injected into one call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Fault {
@@ -98,7 +90,9 @@ pub(crate) enum Fault {
 /// The simulator's state: clock, known shipments, issued tokens, counters.
 pub struct Sim {
     cfg: SimConfig,
-    clock: Mutex<Clock>,
+    clock: Arc<SimClock>,
+    /// The simulated time it started at (unknown numbers shipped in the days before).
+    origin: DateTime<Utc>,
     known: RwLock<HashMap<(Carrier, String), ShipmentSpec>>,
     tokens: Mutex<HashMap<String, Instant>>,
     calls: AtomicU64,
@@ -106,15 +100,19 @@ pub struct Sim {
 }
 
 impl Sim {
+    /// A simulator on a clock of its own, running from now at `cfg.speed`.
     pub fn new(cfg: SimConfig) -> Sim {
-        let clock = Clock::Running {
-            origin: Utc::now(),
-            started: Instant::now(),
-            speed: cfg.speed.max(0.0),
-        };
+        let clock = Arc::new(SimClock::running(Utc::now(), cfg.speed));
+        Sim::on_clock(cfg, clock)
+    }
+
+    /// A simulator on a clock shared with the rest of the process (demo, drill); `cfg.speed`
+    /// is then the clock's business.
+    pub fn on_clock(cfg: SimConfig, clock: Arc<SimClock>) -> Sim {
         Sim {
             cfg,
-            clock: Mutex::new(clock),
+            origin: clock.now(),
+            clock,
             known: RwLock::new(HashMap::new()),
             tokens: Mutex::new(HashMap::new()),
             calls: AtomicU64::new(0),
@@ -128,22 +126,17 @@ impl Sim {
 
     /// The simulated time.
     pub fn now(&self) -> DateTime<Utc> {
-        match &*lock(&self.clock) {
-            Clock::Running {
-                origin,
-                started,
-                speed,
-            } => {
-                let real = started.elapsed().as_secs_f64() * speed;
-                *origin + chrono::Duration::milliseconds((real * 1000.0) as i64)
-            }
-            Clock::Manual(t) => *t,
-        }
+        self.clock.now()
+    }
+
+    /// The clock it runs on.
+    pub fn clock(&self) -> Arc<SimClock> {
+        self.clock.clone()
     }
 
     /// Stops the clock at `t` (tests move it by hand from then on).
     pub fn set_now(&self, t: DateTime<Utc>) {
-        *lock(&self.clock) = Clock::Manual(t);
+        self.clock.set(t);
     }
 
     /// Tells the simulator what a number is.
@@ -177,10 +170,7 @@ impl Sim {
     /// An unknown number: an outbound PEP to a likely country, shipped 0–5 days before start.
     fn guess(&self, carrier: Carrier, tracking: &str) -> ShipmentSpec {
         let mut rng = Rng::new(self.cfg.seed ^ 0x5eed, carrier, tracking);
-        let origin = match &*lock(&self.clock) {
-            Clock::Running { origin, .. } => *origin,
-            Clock::Manual(t) => *t,
-        };
+        let origin = self.origin;
         ShipmentSpec {
             direction: Direction::Outbound,
             country: timeline::likely_country(&mut rng).to_string(),

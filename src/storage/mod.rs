@@ -164,6 +164,13 @@ fn connect(path: &Path) -> Result<Connection> {
 
 /// A time as stored: RFC 3339 in UTC with milliseconds and a `Z`
 /// (`2022-06-01T17:30:00.000Z`), a fixed-width text that sorts in time order.
+/// The SQL condition that keeps rows whose entity-code `column` lies inside the
+/// [`Scope`](crate::domain::scope::Scope) bound as the named parameter `param` (":scope"):
+/// `NULL` keeps every row, a JSON array of codes keeps those entities.
+pub fn scope_clause(column: &str, param: &str) -> String {
+    format!("({param} IS NULL OR {column} IN (SELECT value FROM json_each({param})))")
+}
+
 pub fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }

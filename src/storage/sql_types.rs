@@ -14,6 +14,7 @@ use crate::domain::code::CodeId;
 use crate::domain::elector::ElectorKey;
 use crate::domain::pep::PepId;
 use crate::domain::role::Role;
+use crate::domain::scope::Scope;
 use crate::domain::stage::{Receipt, Stage};
 use crate::domain::tracking::{Carrier, Direction, LegStatus};
 
@@ -130,6 +131,20 @@ impl FromSql for CodeId {
     }
 }
 
+/// A scope binds as `NULL` (national) or a JSON array of entity codes, so that one clause
+/// filters any query inside it: see [`super::scope_clause`].
+impl ToSql for Scope {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self.entity_codes() {
+            None => ToSqlOutput::from(rusqlite::types::Null),
+            Some(codes) => {
+                let items: Vec<String> = codes.iter().map(|c| format!("\"{c}\"")).collect();
+                ToSqlOutput::from(format!("[{}]", items.join(",")))
+            }
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{DateTime, TimeZone, Utc};
@@ -145,6 +160,26 @@ mod tests {
     fn read<T: FromSql>(sql_value: &str) -> rusqlite::Result<T> {
         let conn = Connection::open_in_memory().unwrap();
         conn.query_row("SELECT ?1", [sql_value], |r| r.get(0))
+    }
+
+    #[test]
+    fn a_scope_keeps_exactly_its_entities() {
+        let conn = Connection::open_in_memory().unwrap();
+        let count = |scope: &Scope| -> i64 {
+            let sql = format!(
+                "SELECT count(*) FROM (SELECT '07' AS e UNION ALL SELECT '20' UNION ALL \
+                 SELECT '09') WHERE {}",
+                super::super::scope_clause("e", ":scope")
+            );
+            conn.query_row(&sql, rusqlite::named_params! {":scope": scope}, |r| {
+                r.get(0)
+            })
+            .unwrap()
+        };
+        assert_eq!(count(&Scope::National), 3);
+        assert_eq!(count(&Scope::parse_list("20").unwrap()), 1);
+        assert_eq!(count(&Scope::parse_list("07,20").unwrap()), 2);
+        assert_eq!(count(&Scope::parse_list("32").unwrap()), 0);
     }
 
     #[test]

@@ -17,14 +17,15 @@ pub fn routes() -> Vec<Route> {
     routes![stats, pep]
 }
 
-/// Counts by status, entity and country.
+/// The list counts by entity and country and, beside them, the PEPs by stage (the dashboard's
+/// numbers): overall in `by_stage`, and for each entity and country in its own `by_stage`.
 #[utoipa::path(
     get,
     path = "/api/v1/stats",
     tag = "api",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Conteos de la lista nominal", body = Stats),
+        (status = 200, description = "Conteos de la lista nominal y de los PEP por etapa (los del tablero), en total, por entidad y por país", body = Stats),
         (status = 401, description = "Falta el token o no es válido", body = ErrorBody),
         (status = 503, description = "La base de datos no responde", body = ErrorBody),
     )

@@ -288,6 +288,8 @@ fn the_openapi_document_states_the_bearer_scheme_schemas_and_json_errors() {
         "Outcome",
         "Stats",
         "Count",
+        "AreaCount",
+        "StageTally",
         "PepView",
         "LegView",
         "CheckinView",
@@ -298,6 +300,13 @@ fn the_openapi_document_states_the_bearer_scheme_schemas_and_json_errors() {
     }
     let stages: Vec<&str> = Stage::ALL.iter().map(|s| s.as_str()).collect();
     assert_eq!(schemas["Stage"]["enum"], json!(stages));
+    for key in ["by_entity", "by_country", "by_stage"] {
+        assert!(
+            schemas["Stats"]["properties"].get(key).is_some(),
+            "Stats.{key}"
+        );
+    }
+    assert!(schemas["AreaCount"]["properties"].get("by_stage").is_some());
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for (method, op) in ops.as_object().unwrap() {
             assert_eq!(op["security"], json!([{ "bearer": [] }]), "{method} {path}");
@@ -429,4 +438,71 @@ fn a_revoked_token_is_refused_from_the_next_request_on() {
         )
         .unwrap();
     assert_eq!(audited, 1);
+}
+
+/// A dashboard table (CSV) as rows of cells, the header left out.
+fn dashboard_rows(client: &Client, table: &str) -> Vec<Vec<String>> {
+    let resp = client.get(format!("/dashboard/{table}")).dispatch();
+    assert_eq!(resp.status(), Status::Ok, "{table}");
+    let body = resp.into_bytes().unwrap();
+    csv::Reader::from_reader(body.as_slice())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// The counts of a `by_stage` list, in stage order, with its codes checked.
+fn stage_numbers(by_stage: &Value) -> Vec<String> {
+    let list = by_stage.as_array().expect("by_stage is a list");
+    let codes: Vec<&str> = list.iter().map(|t| t["code"].as_str().unwrap()).collect();
+    let want: Vec<&str> = Stage::ALL.iter().map(|s| s.as_str()).collect();
+    assert_eq!(codes, want);
+    list.iter()
+        .map(|t| t["n"].as_i64().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_stats_api_gives_the_dashboards_stage_counts_overall_by_entity_and_by_country() {
+    let app = TestApp::upcoming();
+    crate::dashboard::mixed_workload(&app);
+    let token = app.token("reader", Role::Viewer);
+    app.add_user("consulta", Role::Viewer);
+    let client = app.client();
+    let resp = client
+        .get("/api/v1/stats")
+        .header(bearer(&token))
+        .dispatch();
+    assert_eq!(resp.status(), Status::Ok);
+    let stats: Value = resp.into_json().unwrap();
+    assert_eq!(stats["electors"], 60, "the list counts stay");
+    // The workload's stages (see dashboard::mixed_workload), one by one.
+    let overall = stage_numbers(&stats["by_stage"]);
+    assert_eq!(overall, ["21", "31", "3", "2", "0", "1", "1", "1", "1"]);
+    assert_eq!(stats["by_stage"][8]["name"], Stage::Voided.label_es());
+
+    crate::support::login(&client, "consulta", crate::support::PASSWORD);
+    for (table, key) in [("entidades.csv", "by_entity"), ("paises.csv", "by_country")] {
+        let rows = dashboard_rows(&client, table);
+        let (totals, rows) = rows.split_last().unwrap();
+        assert_eq!(totals[2..11], overall[..], "{table}: the totals row");
+        let areas = stats[key].as_array().unwrap();
+        let mut compared = 0;
+        for row in rows.iter().filter(|r| r[2..11].iter().any(|n| n != "0")) {
+            let area = areas
+                .iter()
+                .find(|a| a["code"] == row[0].as_str())
+                .unwrap_or_else(|| panic!("{key}: {} missing", row[0]));
+            assert_eq!(
+                stage_numbers(&area["by_stage"]),
+                row[2..11],
+                "{key} {}",
+                row[0]
+            );
+            compared += 1;
+        }
+        assert!(compared >= 2, "{table}: several areas compared");
+        let listed: i64 = areas.iter().map(|a| a["n"].as_i64().unwrap()).sum();
+        assert_eq!(listed, 60, "{key}: list counts");
+    }
 }

@@ -86,7 +86,7 @@ fn counts_by_stage(app: &TestApp) -> std::collections::HashMap<Stage, i64> {
 
 /// 40 PEPs shipped in one batch with guías, 20 more imported without a batch, and one of each
 /// kind of change.
-fn mixed_workload(app: &TestApp) -> Vec<String> {
+pub(crate) fn mixed_workload(app: &TestApp) -> Vec<String> {
     ship(app, 40);
     app.import_demo(20, 77);
     let peps = app.pep_ids(40);

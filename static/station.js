@@ -56,8 +56,14 @@
       .catch(function (e) { fail(e.message + " — el sobre NO quedó registrado; escanee de nuevo"); });
   });
 
+  // The countdown runs on the server's clock (simulated in demos and drills): the page gives
+  // the server's now and speed; elapsed real time since loading moves it forward.
+  var serverNow = Number(countdown.dataset.serverNow), speed = Number(countdown.dataset.speed);
+  var loadedAt = performance.now();
+  function now() { return serverNow + (performance.now() - loadedAt) * speed; }
+
   function tick() {
-    var left = Date.parse(countdown.dataset.cutoff) - Date.now();
+    var left = Date.parse(countdown.dataset.cutoff) - now();
     if (isNaN(left)) return;
     if (left <= 0) { countdown.textContent = "corte vencido: los sobres son extemporáneos"; return; }
     var s = Math.floor(left / 1000), d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600),

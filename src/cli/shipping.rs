@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use chrono::Utc;
 use clap::{Args, Subcommand};
 
+use crate::domain::elector::Address;
+use crate::domain::lnere::parse_correction;
 use crate::domain::pep::PepId;
 use crate::ops::{self, batches::NewBatch, Actor};
 
@@ -56,6 +58,10 @@ pub struct ReissueArgs {
     /// Why (audited)
     #[arg(long)]
     reason: String,
+    /// The corrected address (TOML, keys as the list's address columns): the replacement PEP
+    /// goes there, the old address is kept in the address history
+    #[arg(long, value_name = "FILE.toml")]
+    address_file: Option<std::path::PathBuf>,
 }
 
 pub fn batch(db_path: &Path, c: BatchCommand) -> anyhow::Result<ExitCode> {
@@ -94,10 +100,42 @@ pub fn batch(db_path: &Path, c: BatchCommand) -> anyhow::Result<ExitCode> {
 pub fn reissue(db_path: &Path, a: ReissueArgs) -> anyhow::Result<ExitCode> {
     let db = super::open_existing(db_path)?;
     let id = PepId::parse(a.pep_id.trim()).map_err(|e| anyhow::anyhow!("pep_id: {e}"))?;
-    let new = ops::reissue::reissue(&db, &id, &a.reason, &Actor::cli(), Utc::now())?;
+    let corrected = match &a.address_file {
+        Some(path) => Some(read_address_file(path)?),
+        None => None,
+    };
+    let new = ops::reissue::reissue(
+        &db,
+        &id,
+        &a.reason,
+        corrected.as_ref(),
+        &Actor::cli(),
+        Utc::now(),
+    )?;
     println!("{new}");
-    eprintln!("{} anulado; nuevo PEP {new} (fuera de lote)", a.pep_id);
+    let to = if corrected.is_some() {
+        " al domicilio corregido"
+    } else {
+        ""
+    };
+    eprintln!("{} anulado; nuevo PEP {new} (fuera de lote){to}", a.pep_id);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads and checks a correction file; every problem goes to stderr as `line N: field: reason`.
+fn read_address_file(path: &Path) -> anyhow::Result<Address> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    parse_correction(&text).map_err(|errors| {
+        for e in &errors {
+            eprintln!("{e}");
+        }
+        anyhow::anyhow!(
+            "{}: {} errores; no se cambió nada",
+            path.display(),
+            errors.len()
+        )
+    })
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 
+use crate::clock::{Clock, SharedClock};
 use crate::storage::Db;
 
 /// The outcome of a finished verification.
@@ -42,8 +43,9 @@ impl VerifyJob {
         lock(&self.state).clone()
     }
 
-    /// Starts verifying on a thread of its own; `false` when one is already running.
-    pub fn start(&self, db: Arc<Db>) -> bool {
+    /// Starts verifying on a thread of its own; `false` when one is already running. The
+    /// result is stamped on `clock` (the app's: simulated in a demo, like the trail itself).
+    pub fn start(&self, db: Arc<Db>, clock: SharedClock) -> bool {
         {
             let mut s = lock(&self.state);
             if s.running {
@@ -55,20 +57,23 @@ impl VerifyJob {
         let state = self.state.clone();
         let spawned = std::thread::Builder::new()
             .name("audit-verify".into())
-            .spawn(move || run(&db, &state));
+            .spawn({
+                let clock = clock.clone();
+                move || run(&db, &state, clock.as_ref())
+            });
         if let Err(e) = spawned {
             finish(
                 &self.state,
                 Instant::now(),
                 Err(format!("no se pudo iniciar: {e}")),
-                Utc::now(),
+                clock.now(),
             );
         }
         true
     }
 }
 
-fn run(db: &Db, state: &Mutex<VerifyStatus>) {
+fn run(db: &Db, state: &Mutex<VerifyStatus>, clock: &dyn Clock) {
     let started = Instant::now();
     let outcome = super::audit::verify_with_progress(db, &mut |n| lock(state).checked = n);
     let outcome = match outcome {
@@ -76,7 +81,7 @@ fn run(db: &Db, state: &Mutex<VerifyStatus>) {
         Ok(Err(e)) => Err(e.to_string()),
         Err(e) => Err(format!("no se pudo verificar: {e}")),
     };
-    finish(state, started, outcome, Utc::now());
+    finish(state, started, outcome, clock.now());
 }
 
 fn finish(

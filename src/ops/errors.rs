@@ -76,6 +76,11 @@ pub enum PepError {
     BadReason,
     #[error("reason: {0}")]
     ReasonText(crate::domain::text::TextError),
+    /// A corrected address that the list's rules refuse (every problem, `field: reason`).
+    #[error("domicilio corregido: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.reason)).collect::<Vec<_>>().join("; "))]
+    BadAddress(Vec<crate::domain::lnere::FieldError>),
+    #[error("domicilio corregido: es igual al domicilio al que se envió {0}")]
+    AddressUnchanged(PepId),
 }
 
 /// Reading and recording a scan at reception.

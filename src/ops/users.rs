@@ -181,12 +181,18 @@ pub fn authenticate_token(db: &Db, token: &str) -> Result<Option<Principal>> {
 /// Checks a password and opens a session; returns the session secret for the cookie. The
 /// browser's `previous` session, if any, ends in the same transaction (sessions rotate on
 /// login: a secret known before it is worth nothing after).
+///
+/// Two times: the session's life counts from `now` on the wall clock (a person's working
+/// hours, not the campaign's: a demo at ×3600 must not end a session within seconds), while
+/// the audit record is stamped `audit_at`, on the app's clock like every other record, so the
+/// trail stays in order on a simulated clock.
 pub fn login(
     db: &Db,
     name: &str,
     password: &str,
     previous: Option<&str>,
     now: DateTime<Utc>,
+    audit_at: DateTime<Utc>,
 ) -> Result<Option<(String, Principal)>> {
     static DUMMY: OnceLock<String> = OnceLock::new();
     let user = db.read(|c| users::user_by_name(c, name))?;
@@ -221,7 +227,7 @@ pub fn login(
                 subject: &format!("user:{}", user.name),
                 ..Default::default()
             },
-            now,
+            audit_at,
         )?;
         Ok::<_, OpsError>(())
     })?;
@@ -245,7 +251,7 @@ pub fn session(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Option<Princ
     }))
 }
 
-/// Ends a session (audited when it existed).
+/// Ends a session (audited when it existed, at `now` on the app's clock).
 pub fn logout(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<()> {
     db.write(|tx| {
         if let Some(user) = users::delete_session(tx, &sha_hex(secret))? {

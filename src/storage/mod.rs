@@ -3,6 +3,7 @@
 //! One writer connection (SQLite serializes writers anyway) and a small pool of readers.
 //! Files beside this one hold the queries of each table group, turning rows into domain values.
 
+pub mod addresses;
 pub mod audit;
 pub mod doc_cache;
 pub mod election;

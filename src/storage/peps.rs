@@ -70,7 +70,8 @@ pub fn find(conn: &Connection, pep_id: &PepId) -> Result<Option<PepRow>> {
 }
 
 /// Voids `old` and creates the next generation for the same elector, outside any batch; both
-/// PEPs' stages are recomputed.
+/// PEPs' stages are recomputed. The new PEP takes its entity and country from the elector as
+/// it stands now (an address corrected in the same transaction may have moved the country).
 pub fn reissue(tx: &Transaction, old: &PepRow, reason: &str, now: DateTime<Utc>) -> Result<PepRow> {
     tx.execute(
         "UPDATE peps SET voided_at = ?1, void_reason = ?2 WHERE id = ?3 AND voided_at IS NULL",
@@ -88,15 +89,14 @@ pub fn reissue(tx: &Transaction, old: &PepRow, reason: &str, now: DateTime<Utc>)
         let inserted = tx.execute(
             "INSERT OR IGNORE INTO peps (pep_id, elector_id, generation, code_id, created_at,
                  stage, entity, country)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, entity, country FROM peps WHERE id = ?7",
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, entity, country FROM electors WHERE id = ?2",
             params![
                 pep_id,
                 old.elector_id,
                 next_gen,
                 code_id,
                 ts(now),
-                super::stage::initial(),
-                old.id
+                super::stage::initial()
             ],
         )?;
         if inserted == 1 {

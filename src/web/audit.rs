@@ -67,7 +67,7 @@ pub fn audit_verify(
     job: &State<VerifyJob>,
 ) -> Result<Redirect, PageError> {
     csrf.check(&form.csrf)?;
-    job.start(app.db.clone());
+    job.start(app.db.clone(), app.clock.clone());
     Ok(Redirect::to(rocket::uri!(audit_page(
         page = Option::<i64>::None
     ))))

@@ -58,6 +58,8 @@ impl<'r, P: Policy> FromRequest<'r> for Page<P> {
         let Some(cookie) = req.cookies().get_private(SESSION_COOKIE) else {
             return Outcome::Error((Status::Unauthorized, Denied::Unauthenticated));
         };
+        // Deliberately the wall clock, not app.clock: a session's expiry measures a person's
+        // time at the screen; on a demo's simulated clock (×3600) it would end in seconds.
         let found = users::session(&app.db, cookie.value(), Utc::now());
         decide::<P>(found).map(|user| Page {
             user,

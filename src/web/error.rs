@@ -44,7 +44,11 @@ pub fn status_of(e: &OpsError) -> Status {
         OpsError::Pep(e) => match e {
             PepError::NotFound(_) | PepError::Unknown(_) | PepError::NotAnId(_) => NOT_FOUND,
             PepError::AlreadyVoided(_) | PepError::AlreadyReceived(_) => CONFLICT,
-            PepError::BadId(_) | PepError::BadReason | PepError::ReasonText(_) => INVALID,
+            PepError::BadId(_)
+            | PepError::BadReason
+            | PepError::ReasonText(_)
+            | PepError::BadAddress(_)
+            | PepError::AddressUnchanged(_) => INVALID,
         },
         OpsError::Checkin(e) => match e {
             CheckinError::BadStation(_) => INVALID,

@@ -23,6 +23,7 @@ pub mod reception;
 pub mod redirect;
 pub mod search;
 pub mod shipping;
+pub mod sim_clock;
 pub mod throttle;
 pub mod tracking;
 pub mod views;
@@ -115,6 +116,7 @@ pub fn build_with(
     }
     let secure_cookies = secure_cookies(&figment);
     let documents = DocStore::new(db.clone(), secrets.code_key);
+    let (page_clock, page_db) = (checkins.clock(), db.clone());
     rocket::custom(figment)
         .manage(App {
             db,
@@ -127,8 +129,9 @@ pub fn build_with(
             documents,
         })
         .attach(headers::SecurityHeaders)
-        .attach(Template::custom(|engines| {
+        .attach(Template::custom(move |engines| {
             engines.tera.register_filter("miles", views::thousands);
+            sim_clock::register(&mut engines.tera, page_clock.clone(), page_db.clone());
         }))
         .manage(crate::ops::audit_job::VerifyJob::default())
         .mount("/", pages::routes())

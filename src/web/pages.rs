@@ -89,12 +89,21 @@ pub async fn login(
     }
     let db = app.db.clone();
     let (name, password) = (form.name.clone(), form.password.clone());
+    // Sessions live on real time (see `users::login`); the audit record on the app's clock.
+    let audit_at = app.clock.now();
     let previous = jar
         .get_private(auth::SESSION_COOKIE)
         .map(|c| c.value().to_string());
     // Password hashing is deliberately slow: keep it off the async workers.
     let result = rocket::tokio::task::spawn_blocking(move || {
-        users::login(&db, &name, &password, previous.as_deref(), Utc::now())
+        users::login(
+            &db,
+            &name,
+            &password,
+            previous.as_deref(),
+            Utc::now(),
+            audit_at,
+        )
     })
     .await
     .map_err(|_| again(Status::InternalServerError, "Error interno.".into()))?;
@@ -130,7 +139,7 @@ pub fn logout(
 ) -> Result<Redirect, PageError> {
     csrf.check(&form.csrf)?;
     if let Some(c) = jar.get_private(auth::SESSION_COOKIE) {
-        users::logout(&app.db, c.value(), Utc::now())?;
+        users::logout(&app.db, c.value(), app.clock.now())?;
     }
     auth::clear_session(jar);
     Ok(Redirect::to(rocket::uri!(login_page(

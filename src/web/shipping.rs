@@ -1,4 +1,5 @@
-//! The shipping desk on the web: batches (create, documents) and reissue.
+//! The shipping desk on the web: batches (create, documents) and reissue, with the address
+//! correction of a PEP that came back because the address was wrong.
 
 use std::io::Cursor;
 use std::pin::Pin;
@@ -19,7 +20,9 @@ use super::policy::{AnyRole, Shipping};
 use super::redirect::LocalPath;
 use super::App;
 use crate::domain::document::{BatchDocument, UnknownDocument};
+use crate::domain::lnere::{parse_address, FieldError, RawAddress};
 use crate::domain::pep::{BadPepId, PepId};
+use crate::domain::personal::{Casework, PersonalData};
 use crate::ops::doc_store::Served;
 use crate::ops::{self, batches::NewBatch, OpsError};
 
@@ -177,6 +180,56 @@ pub async fn batch_file(
     })
 }
 
+/// The corrected address of the reissue form, as typed; all blank means "no correction".
+#[derive(FromForm, Default, serde::Serialize)]
+pub struct AddressForm {
+    #[field(default = String::new(), validate = len(..=200))]
+    address_line1: String,
+    #[field(default = String::new(), validate = len(..=200))]
+    address_line2: String,
+    #[field(default = String::new(), validate = len(..=120))]
+    city: String,
+    #[field(default = String::new(), validate = len(..=120))]
+    region: String,
+    #[field(default = String::new(), validate = len(..=40))]
+    postal_code: String,
+    #[field(default = String::new(), validate = len(..=10))]
+    country: String,
+}
+
+impl AddressForm {
+    fn raw(&self) -> RawAddress<'_> {
+        RawAddress {
+            line1: &self.address_line1,
+            line2: &self.address_line2,
+            city: &self.city,
+            region: &self.region,
+            postal_code: &self.postal_code,
+            country: &self.country,
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        let r = self.raw();
+        [r.line1, r.line2, r.city, r.region, r.postal_code, r.country]
+            .iter()
+            .all(|v| v.trim().is_empty())
+    }
+}
+
+/// The label of an address field on the form.
+fn label(field: &str) -> &str {
+    match field {
+        "address_line1" => "Domicilio, línea 1",
+        "address_line2" => "Domicilio, línea 2",
+        "city" => "Ciudad",
+        "region" => "Estado o provincia",
+        "postal_code" => "Código postal",
+        "country" => "País",
+        other => other,
+    }
+}
+
 #[derive(FromForm)]
 pub struct ReissueForm {
     csrf: String,
@@ -184,9 +237,46 @@ pub struct ReissueForm {
     reason: String,
     /// Checked by [`LocalPath`] (which also bounds its length).
     back: Option<String>,
+    /// Blank unless the address was wrong.
+    address: AddressForm,
 }
 
-/// Voids the PEP's code and issues the next generation; back to the page it came from.
+/// The PEP's page again, with the refused correction and what was typed (422).
+fn refused_correction(
+    app: &App,
+    p: &Page<Shipping>,
+    csrf: &str,
+    id: &PepId,
+    form: &ReissueForm,
+    errors: &[FieldError],
+) -> Result<(Status, Template), PageError> {
+    let leave: Option<PersonalData<Casework>> = p.leave();
+    let d = ops::dossier::dossier(&app.db, id, leave.as_ref())?;
+    let address_errors: Vec<String> = errors
+        .iter()
+        .map(|e| format!("{}: {}", label(e.field), e.reason))
+        .collect();
+    Ok((
+        Status::UnprocessableEntity,
+        Template::render(
+            "pep",
+            context! {
+                title: d.pep_id.clone(),
+                user: &p.user,
+                csrf,
+                may_reissue: leave.is_some() && d.can_reissue,
+                reason: &form.reason,
+                address: &form.address,
+                address_errors,
+                pep: d,
+            },
+        ),
+    ))
+}
+
+/// Voids the PEP's code and issues the next generation, to the corrected address when one
+/// was typed (checked with the list's rules; a refused one changes nothing and the page says
+/// why); back to the page it came from.
 #[post("/peps/<pep_id>/reissue", data = "<form>")]
 pub fn reissue(
     p: Page<Shipping>,
@@ -194,7 +284,7 @@ pub fn reissue(
     pep_id: Result<PepId, BadPepId>,
     form: Form<ReissueForm>,
     app: &State<App>,
-) -> Result<Redirect, PageError> {
+) -> Result<Result<Redirect, (Status, Template)>, PageError> {
     csrf.check(&form.csrf)?;
     // Checked before anything changes: a refused target must not follow a committed reissue.
     let back = LocalPath::optional(form.back.as_deref())
@@ -202,6 +292,25 @@ pub fn reissue(
         .unwrap_or_else(|| LocalPath::or(None, "/batches"));
     let id =
         pep_id.map_err(|e| PageError::new(Status::UnprocessableEntity, format!("pep_id: {e}")))?;
-    let new = ops::reissue::reissue(&app.db, &id, &form.reason, &p.user.actor(), app.clock.now())?;
-    Ok(Redirect::to(back.with_param("reissued", &new.to_string())))
+    let corrected = if form.address.is_blank() {
+        None
+    } else {
+        match parse_address(&form.address.raw()) {
+            Ok(a) => Some(a),
+            Err(errors) => {
+                return refused_correction(app, &p, &csrf.0, &id, &form, &errors).map(Err)
+            }
+        }
+    };
+    let new = ops::reissue::reissue(
+        &app.db,
+        &id,
+        &form.reason,
+        corrected.as_ref(),
+        &p.user.actor(),
+        app.clock.now(),
+    )?;
+    Ok(Ok(Redirect::to(
+        back.with_param("reissued", &new.to_string()),
+    )))
 }

@@ -66,6 +66,7 @@ fn reissue(app: &TestApp, pep: &str) -> String {
         &app.db,
         &PepId::parse(pep).unwrap(),
         "devuelto por la paquetería",
+        None,
         &Actor::system(),
         Utc::now(),
     )

@@ -125,7 +125,9 @@ fn station_and_batch_names_and_reasons_refuse_bidi_and_invisible_characters() {
         assert!(ops::batches::create(&app.db, &spec, &Actor::system(), now).is_err());
         let pep = pep_tracker::domain::pep::PepId::parse(&app.pep_ids(1)[0]).unwrap();
         let reason = format!("motivo {evil} largo");
-        assert!(ops::reissue::reissue(&app.db, &pep, &reason, &Actor::system(), now).is_err());
+        assert!(
+            ops::reissue::reissue(&app.db, &pep, &reason, None, &Actor::system(), now).is_err()
+        );
         assert!(ops::election_cutoff::change_cutoff(
             &app.db,
             "2022-06-05T08:00",

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used)] // the test suite: a failed unwrap is a failed run
 
+mod address_correction;
 mod api;
 mod audit_chain;
 mod audit_checkpoint;
@@ -10,6 +11,7 @@ mod browser;
 mod carriers;
 mod carriers_poller;
 mod cli_commands;
+mod clock_screens;
 mod dashboard;
 mod doc_store;
 mod documents;

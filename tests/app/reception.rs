@@ -104,6 +104,7 @@ fn a_reissued_pep_s_old_code_is_voided_and_the_new_one_accepted() {
         &app.db,
         &PepId::parse(&old).unwrap(),
         "PEP devuelto: domicilio inexistente",
+        None,
         &Actor::system(),
         Utc::now(),
     )

@@ -1,9 +1,14 @@
-//! The LNERE postal-list row: header and field-by-field validation into an [`Elector`].
+//! The LNERE postal-list row: header and field-by-field validation into an [`Elector`], and
+//! the address rules on their own ([`parse_address`]) for every address typed later (a
+//! correction at reissue), so that one rule stays in one place.
+
+mod correction;
 
 use super::csv_rows;
 pub use super::csv_rows::FieldError;
 use super::elector::{Address, Elector, ElectorKey};
 use super::{entity, geo};
+pub use correction::{parse_correction, LineError};
 
 /// The CSV header fixed by the contract.
 pub const HEADER: [&str; 13] = [
@@ -44,12 +49,7 @@ pub fn parse_row(fields: &[&str], entities: &[String]) -> Result<Elector, Vec<Fi
     let paternal = name(&mut errors, "paternal_surname", f(2), true);
     let maternal = name(&mut errors, "maternal_surname", f(3), false);
     check_entity(&mut errors, f(4), entities);
-    let line1 = text(&mut errors, "address_line1", f(5), true, 100);
-    let line2 = text(&mut errors, "address_line2", f(6), false, 100);
-    let city = text(&mut errors, "city", f(7), true, 60);
-    let region = text(&mut errors, "region", f(8), false, 60);
-    let country = f(10);
-    check_place(&mut errors, country, f(9), region.as_deref());
+    let address = address(&mut errors, &RawAddress::from_fields(&fields[5..11]));
     let email = optional(f(11)).filter(|e| check_email(&mut errors, e));
     let phone = optional(f(12)).filter(|p| check_phone(&mut errors, p));
     if !errors.is_empty() {
@@ -61,16 +61,79 @@ pub fn parse_row(fields: &[&str], entities: &[String]) -> Result<Elector, Vec<Fi
         paternal_surname: paternal.expect("checked"),
         maternal_surname: maternal,
         entity: f(4).to_string(),
-        address: Address {
-            line1: line1.expect("checked"),
-            line2,
-            city: city.expect("checked"),
-            region,
-            postal_code: f(9).to_string(),
-            country: country.to_string(),
-        },
+        address: address.expect("checked"),
         email: email.map(str::to_string),
         phone: phone.map(str::to_string),
+    })
+}
+
+/// A mailing address as typed (a list row's six columns, a correction file, a form), before
+/// any check. Fields are trimmed when checked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RawAddress<'a> {
+    pub line1: &'a str,
+    pub line2: &'a str,
+    pub city: &'a str,
+    pub region: &'a str,
+    pub postal_code: &'a str,
+    pub country: &'a str,
+}
+
+impl<'a> RawAddress<'a> {
+    /// The columns `address_line1` to `country` of a list row, in the header's order.
+    fn from_fields(f: &[&'a str]) -> RawAddress<'a> {
+        RawAddress {
+            line1: f[0],
+            line2: f[1],
+            city: f[2],
+            region: f[3],
+            postal_code: f[4],
+            country: f[5],
+        }
+    }
+
+    /// An address already held, to be checked again (absent optional parts are empty).
+    pub fn of(a: &'a Address) -> RawAddress<'a> {
+        RawAddress {
+            line1: &a.line1,
+            line2: a.line2.as_deref().unwrap_or(""),
+            city: &a.city,
+            region: a.region.as_deref().unwrap_or(""),
+            postal_code: &a.postal_code,
+            country: &a.country,
+        }
+    }
+}
+
+/// Validates a mailing address abroad with the list's rules (the same checks as a list row's
+/// address columns, under the same field names). Every problem is returned.
+pub fn parse_address(raw: &RawAddress) -> Result<Address, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    match address(&mut errors, raw) {
+        Some(a) if errors.is_empty() => Ok(a),
+        _ => Err(errors),
+    }
+}
+
+/// The address columns' checks, their problems added to `errors`; `None` when any failed.
+fn address(errors: &mut Vec<FieldError>, raw: &RawAddress) -> Option<Address> {
+    let before = errors.len();
+    let line1 = text(errors, "address_line1", raw.line1.trim(), true, 100);
+    let line2 = text(errors, "address_line2", raw.line2.trim(), false, 100);
+    let city = text(errors, "city", raw.city.trim(), true, 60);
+    let region = text(errors, "region", raw.region.trim(), false, 60);
+    let (country, postal_code) = (raw.country.trim(), raw.postal_code.trim());
+    check_place(errors, country, postal_code, region.as_deref());
+    if errors.len() > before {
+        return None;
+    }
+    Some(Address {
+        line1: line1?,
+        line2,
+        city: city?,
+        region,
+        postal_code: postal_code.to_string(),
+        country: country.to_string(),
     })
 }
 

@@ -4,6 +4,7 @@
 //! Files beside this one hold the queries of each table group, turning rows into domain values.
 
 pub mod audit;
+pub mod campaign;
 pub mod doc_cache;
 pub mod election;
 pub mod electors;

@@ -160,10 +160,7 @@ pub fn funnel(conn: &Connection) -> Result<Funnel> {
         with_guias: leg("outbound", "1")?,
         outbound_delivered: leg("outbound", "status = 'delivered'")?,
         outbound_returned: leg("outbound", "status = 'return_to_sender'")?,
-        return_posted: leg(
-            "return",
-            "status != 'unknown' AND status != 'pre_transit'",
-        )?,
+        return_posted: leg("return", "status != 'unknown' AND status != 'pre_transit'")?,
         return_delivered: leg("return", "status = 'delivered'")?,
         received_on_time: n("SELECT count(*) FROM checkins WHERE outcome = 'accepted'")?,
         received_late: n("SELECT count(*) FROM checkins WHERE outcome = 'late'")?,

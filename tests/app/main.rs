@@ -13,6 +13,7 @@ mod cli_commands;
 mod dashboard;
 mod doc_store;
 mod documents;
+mod drill;
 mod durability;
 mod hardening;
 mod hardening_data;

@@ -30,9 +30,12 @@ impl CarrierMix {
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (name, weight) = match part.split_once('=') {
                 Some((n, w)) => {
-                    let w = w.trim().parse::<u32>().ok().filter(|w| *w > 0).ok_or_else(|| {
-                        format!("{part}: el peso debe ser un entero positivo")
-                    })?;
+                    let w = w
+                        .trim()
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|w| *w > 0)
+                        .ok_or_else(|| format!("{part}: el peso debe ser un entero positivo"))?;
                     (n.trim(), w)
                 }
                 None => (part, 1),

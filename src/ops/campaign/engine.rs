@@ -187,12 +187,16 @@ impl Run<'_> {
         let now = self.time.now();
         let expect = if now < self.cutoff {
             Expect::OnTime
-        } else if now > self.cutoff + Duration::hours(1) || !self.time.is_running() && now > self.cutoff {
+        } else if now > self.cutoff + Duration::hours(1)
+            || !self.time.is_running() && now > self.cutoff
+        {
             Expect::Late
         } else {
             Expect::OnTimeOrLate
         };
-        let codes = self.db.read(|c| reception::returned_unscanned(c, 1_000_000))?;
+        let codes = self
+            .db
+            .read(|c| reception::returned_unscanned(c, 1_000_000))?;
         let mut jobs = Vec::with_capacity(codes.len() + 4);
         for id in codes {
             let code = EnvelopeCode::issue(&self.key, id).as_str().to_string();

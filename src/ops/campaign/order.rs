@@ -140,6 +140,8 @@ mod tests {
         let mut skipped = times();
         skipped.outbound.delivered = None;
         skipped.ret.pickup = t(3);
-        assert!(first_violation(&skipped).unwrap().contains("recolección de vuelta"));
+        assert!(first_violation(&skipped)
+            .unwrap()
+            .contains("recolección de vuelta"));
     }
 }

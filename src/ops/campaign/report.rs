@@ -155,7 +155,11 @@ fn rows(s: &Summary, times: &[(&str, (usize, f64, f64))]) -> Vec<(String, String
         add("Embudo", k, v.to_string());
     }
     for (k, (n, p50, p90)) in times {
-        add("Tiempos", k, format!("{n} · mediana {p50:.1} d · p90 {p90:.1} d"));
+        add(
+            "Tiempos",
+            k,
+            format!("{n} · mediana {p50:.1} d · p90 {p90:.1} d"),
+        );
     }
     let sc = &s.scans;
     for (k, v) in [
@@ -170,8 +174,16 @@ fn rows(s: &Summary, times: &[(&str, (usize, f64, f64))]) -> Vec<(String, String
         add("Escaneos", k, v.to_string());
     }
     add("Control", "no explicados", s.unexplained().to_string());
-    add("Control", "PEP fuera de orden temporal", s.order.violations.to_string());
-    add("Control", "sobres entregados sin escanear", s.unscanned.to_string());
+    add(
+        "Control",
+        "PEP fuera de orden temporal",
+        s.order.violations.to_string(),
+    );
+    add(
+        "Control",
+        "sobres entregados sin escanear",
+        s.unscanned.to_string(),
+    );
     for (k, secs) in &s.phases.items {
         add("Tiempo real", k, format!("{secs:.1} s"));
     }
@@ -179,7 +191,9 @@ fn rows(s: &Summary, times: &[(&str, (usize, f64, f64))]) -> Vec<(String, String
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn html(s: &Summary, rows: &[(String, String, String)]) -> String {

@@ -231,8 +231,8 @@ mod tests {
             job(Expect::Invalid, None),
             job(Expect::Voided, None),
         ];
-        let answers = ["accepted", "duplicate", "late", "invalid", "voided"]
-            .map(|s| Some(s.to_string()));
+        let answers =
+            ["accepted", "duplicate", "late", "invalid", "voided"].map(|s| Some(s.to_string()));
         let mut c = ScanCounts::default();
         judge(&jobs, &answers, &mut c);
         assert_eq!((c.total(), c.unexpected), (5, 0));

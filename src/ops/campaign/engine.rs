@@ -206,7 +206,10 @@ impl Run<'_> {
         for id in codes {
             let code = EnvelopeCode::issue(&self.key, id).as_str().to_string();
             self.scanned += 1;
-            let pair = (self.scanned % 40 == 0).then_some(self.scanned as usize);
+            let pair = self
+                .scanned
+                .is_multiple_of(40)
+                .then_some(self.scanned as usize);
             if pair.is_some() {
                 jobs.push(Job {
                     code: code.clone(),

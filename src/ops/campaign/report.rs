@@ -52,8 +52,11 @@ pub fn reception_documents(db: &Db, dir: &Path, now: DateTime<Utc>) -> Result<us
     Ok(mecs.len())
 }
 
-/// Median and 90th percentile, in days.
-fn spread(mut days: Vec<f64>) -> (usize, f64, f64) {
+/// A leg's durations: how many, median and 90th percentile, in days.
+type Spread = (usize, f64, f64);
+
+/// How many, median and 90th percentile, in days.
+fn spread(mut days: Vec<f64>) -> Spread {
     if days.is_empty() {
         return (0, 0.0, 0.0);
     }
@@ -63,7 +66,7 @@ fn spread(mut days: Vec<f64>) -> (usize, f64, f64) {
 }
 
 /// Days each leg took, from the stored milestones.
-fn timings(db: &Db) -> Result<Vec<(&'static str, (usize, f64, f64))>> {
+fn timings(db: &Db) -> Result<Vec<(&'static str, Spread)>> {
     let mut legs: [Vec<f64>; 4] = Default::default();
     let days = |a: DateTime<Utc>, b: DateTime<Utc>| (b - a).num_minutes() as f64 / 1440.0;
     db.read(|c| {
@@ -135,7 +138,7 @@ fn short(s: &str) -> String {
 }
 
 /// The report's rows: (section, item, value).
-fn rows(s: &Summary, times: &[(&str, (usize, f64, f64))]) -> Vec<(String, String, String)> {
+fn rows(s: &Summary, times: &[(&str, Spread)]) -> Vec<(String, String, String)> {
     let f = &s.funnel;
     let mut rows = Vec::new();
     let mut add = |sec: &str, k: &str, v: String| rows.push((sec.into(), k.into(), v));

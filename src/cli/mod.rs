@@ -2,6 +2,7 @@
 
 mod accounts;
 mod carriers;
+mod drill;
 mod list;
 mod maintenance;
 mod reception;
@@ -60,6 +61,8 @@ enum Command {
     Sync(carriers::SyncArgs),
     /// A local server speaking the FedEx, UPS and DHL tracking wire formats
     CarrierSim(carriers::SimArgs),
+    /// A whole campaign on a simulated clock in an empty database: summary, documents, report
+    Drill(drill::DrillArgs),
 }
 
 const DEFAULT_DB: &str = "db/pep-tracker.sqlite3";
@@ -100,6 +103,7 @@ pub fn main() -> ExitCode {
         Command::Serve(a) => serve::run(cli.db, a),
         Command::Sync(a) => carriers::sync(&db, a),
         Command::CarrierSim(a) => carriers::carrier_sim(&db, a),
+        Command::Drill(a) => drill::run(&db, a),
     };
     match result {
         Ok(code) => code,

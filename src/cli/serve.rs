@@ -1,24 +1,19 @@
-//! `serve [--demo]`: the web application, with the courier poller beside it; in demo mode
-//! also the carrier simulator on an accelerated clock and a reception desk that scans what
-//! comes back.
+//! `serve [--demo]`: the web application, with the courier poller beside it; in demo mode,
+//! instead, a whole campaign (`ops::campaign`, the drill's engine) on a simulated clock running
+//! at a watchable speed, shared by the app, the carrier simulator, the poller and the stations.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DurationRound, Utc};
 use clap::Args;
 
-use crate::carriers::config::CarriersConfig;
-use crate::carriers::sim::{self, Sim, SimConfig};
-use crate::clock::SharedClock;
+use crate::clock::{Clock, SharedClock, SimClock};
+use crate::ops::demo_live::DEMO_SPEED;
 use crate::ops::{self, demo, demo_live, sync};
 use crate::storage::Db;
 use crate::web;
-
-/// Simulated seconds per real second in the demo: a day of courier life every 24 s.
-const DEMO_SPEED: f64 = 3600.0;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -35,48 +30,39 @@ pub fn run(db_arg: Option<PathBuf>, a: ServeArgs) -> anyhow::Result<ExitCode> {
         (None, false) => PathBuf::from(super::DEFAULT_DB),
     };
     let key_path = ops::keys::key_path_for(&path);
-    let db = if a.demo {
+    let (db, demo_clock) = if a.demo {
         prepare_demo(&path)?
     } else {
-        super::open_existing(&path)?
+        (super::open_existing(&path)?, None)
     };
     let secrets = ops::keys::load(&key_path)?;
     let db = Arc::new(db);
     rocket::execute(async move {
-        let demo_sim = if a.demo {
-            Some(start_simulator(db.clone()).await?)
-        } else {
-            None
-        };
-        // One clock for the whole process: the simulator's in a demo, else the wall clock.
-        let clock: SharedClock = match &demo_sim {
-            Some((_, sim)) => sim.clock(),
+        // One clock for the whole process: the demo campaign's, else the wall clock.
+        let clock: SharedClock = match &demo_clock {
+            Some(c) => c.clone(),
             None => crate::clock::wall(),
         };
         let ignited = web::build_on(db.clone(), &secrets, clock.clone())
             .ignite()
             .await?;
         let shutdown = ignited.shutdown();
-        match &demo_sim {
-            Some((handle, sim)) => {
-                let carriers = sync::carriers_for(
-                    &db,
-                    &CarriersConfig::simulator(&handle.base_url()),
-                    Default::default(),
-                    clock.now(),
-                )?;
+        match demo_clock {
+            Some(c) => {
+                let cfg = demo_live::demo_config(path.with_extension("docs"));
+                eprintln!(
+                    "demo: campaña simulada a ×{DEMO_SPEED} (un día cada {:.0} s); \
+                     documentos e informe en {}",
+                    86_400.0 / DEMO_SPEED,
+                    cfg.out_dir.display()
+                );
                 tokio::spawn(demo_live::live(
                     db.clone(),
-                    carriers,
-                    sim.clone(),
-                    secrets.code_key,
-                    Duration::from_secs(3),
+                    secrets.clone(),
+                    c,
+                    cfg,
                     shutdown.clone(),
                 ));
-                eprintln!(
-                    "demo: simulador de paqueterías en {} (×{DEMO_SPEED} tiempo real)",
-                    handle.base_url()
-                );
             }
             None => start_poller(db.clone(), shutdown.clone())?,
         }
@@ -93,43 +79,42 @@ pub fn run(db_arg: Option<PathBuf>, a: ServeArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Seeds an empty demo database and prints fresh credentials.
-fn prepare_demo(path: &Path) -> anyhow::Result<Db> {
+/// Opens the demo database and prints fresh credentials. An empty database gets a campaign on
+/// a running simulated clock (returned); one that already holds a campaign is served as it is,
+/// on the wall clock.
+fn prepare_demo(path: &Path) -> anyhow::Result<(Db, Option<Arc<SimClock>>)> {
     let db = Db::open(path)?;
-    let (secrets, _) = ops::keys::load_or_create(&ops::keys::key_path_for(path))?;
-    let now = Utc::now();
-    if demo::seed_if_empty(&db, now)? {
-        let docs = path.with_extension("docs");
-        demo_live::seed_shipping(&db, &secrets.code_key, &docs, now)?;
+    ops::keys::load_or_create(&ops::keys::key_path_for(path))?;
+    let empty = db.read(crate::storage::campaign::is_empty)?;
+    let clock = empty.then(|| {
+        let start = Utc::now()
+            .duration_trunc(chrono::Duration::minutes(1))
+            .unwrap_or_else(|_| Utc::now());
+        Arc::new(SimClock::running(start, DEMO_SPEED))
+    });
+    let now = clock.as_ref().map_or_else(Utc::now, |c| c.now());
+    let creds = demo::reset_demo_users(&db, now)?;
+    if empty {
         // A published head from the start, as INE hands one to the parties: /audit shows it.
         let cp = ops::audit::checkpoint(&db, now)?;
         eprintln!(
-            "demo: elección, {} electores, lotes impresos en {} y guías asignadas; \
-             punto de control de la bitácora firmado en el registro {}",
+            "demo: campaña de {} electores desde el inicio; punto de control de la bitácora \
+             firmado en el registro {}",
             demo::DEMO_ELECTORS,
-            docs.display(),
             cp.seq
         );
+    } else {
+        eprintln!(
+            "demo: la base ya tiene una campaña; se sirve tal cual con el reloj real \
+             (borre {} para repetir la demostración)",
+            path.display()
+        );
     }
-    let creds = demo::reset_demo_users(&db, now)?;
     eprintln!("credenciales de demostración (nuevas en cada arranque):");
     for (name, role, password) in &creds {
         eprintln!("  {role:<10} usuario {name:<10} contraseña {password}");
     }
-    Ok(db)
-}
-
-async fn start_simulator(db: Arc<Db>) -> anyhow::Result<(sim::SimHandle, Arc<Sim>)> {
-    let cfg = SimConfig {
-        seed: 2022,
-        speed: DEMO_SPEED,
-        quiet: true,
-        directory: Some(sync::sim_directory(db)),
-        ..SimConfig::default()
-    };
-    let sim = Arc::new(Sim::new(cfg));
-    let handle = sim::serve_sim("127.0.0.1:0".parse()?, sim.clone()).await?;
-    Ok((handle, sim))
+    Ok((db, clock))
 }
 
 /// Starts the courier poller when carriers are configured in the environment.

@@ -1,115 +1,64 @@
-//! The living demo behind `serve --demo`: batches printed, guías assigned, and a loop that
-//! polls the in-process carrier simulator on its accelerated clock and checks in the
-//! envelopes that come back, so statuses and reception move while you watch.
+//! The living demo behind `serve --demo`: the drill's campaign engine on the process's one
+//! clock, running at a watchable speed. It starts before shipment (election and list loaded,
+//! batches printed, guías assigned) and runs through the cutoff to the MEC lists, so a visitor
+//! sees every screen fill: PEPs shipped and delivered, queues of PEPs to reissue, envelopes on
+//! their way back, check-ins by several stations, late arrivals after the countdown reaches
+//! zero, and in the end the reception's documents and the report beside the database.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use super::campaign::{self, CampaignConfig, CarrierMix, Summary, Timekeeper};
+use super::demo::DEMO_ELECTORS;
+use super::keys::Secrets;
+use crate::clock::SimClock;
+use crate::domain::tracking::Carrier;
+use crate::storage::Db;
 
-use super::batches::NewBatch;
-use super::checkin::{check_in, Station};
-use super::errors::TaskError;
-use super::sync::{run_pass, SyncOptions};
-use super::{Actor, Result};
-use crate::carriers::poller::Carriers;
-use crate::carriers::sim::Sim;
-use crate::documents::LabelLayout;
-use crate::domain::code::EnvelopeCode;
-use crate::domain::tracking::{synthetic_tracking, Carrier};
-use crate::storage::{peps, reception, Db};
+/// Simulated seconds per real second: a day of the campaign every 12 s, the whole campaign
+/// (six weeks to the cutoff, reception a few days past it) in about ten minutes.
+pub const DEMO_SPEED: f64 = 7_200.0;
 
-/// Creates one batch per entity, writes its documents under `docs_dir`, and assigns guías
-/// (FedEx for most, as in 2024; some UPS and DHL) through the same import as operators use.
-pub fn seed_shipping(db: &Db, key: &[u8; 32], docs_dir: &Path, now: DateTime<Utc>) -> Result<()> {
-    let actor = Actor::system();
-    let e = super::election::current(db)?;
-    for entity in &e.entities {
-        let name = format!("Entidad {entity} – lote 1");
-        let spec = NewBatch::parse(&name, Some(entity), None)?;
-        let (id, _) = super::batches::create(db, &spec, &actor, now)?;
-        let dir = docs_dir.join(format!("lote-{id}"));
-        super::documents::write(db, key, id, &dir, LabelLayout::LetterSheet, &actor, now)?;
-    }
-    let peps = db.read(peps::active_pep_ids)?;
-    let mut csv = String::from("pep_id,carrier,outbound_tracking,return_tracking\n");
-    for (i, pep) in peps.iter().enumerate() {
-        let carrier = match i % 25 {
-            0..=19 => Carrier::Fedex,
-            20..=22 => Carrier::Ups,
-            _ => Carrier::Dhl,
-        };
-        let n = 2 * i as u64 + 1_000;
-        csv.push_str(&format!(
-            "{pep},{carrier},{},{}\n",
-            synthetic_tracking(carrier, n),
-            synthetic_tracking(carrier, n + 1)
-        ));
-    }
-    let mut first = None;
-    super::guias::import_guias(
-        db,
-        csv.as_bytes(),
-        "demo-guias.csv",
-        &actor,
-        now,
-        &mut |e| {
-            first.get_or_insert_with(|| e.to_string());
-        },
-    )
-    .map_err(|e| TaskError::DemoData(format!("{e}: {}", first.unwrap_or_default())))?;
-    Ok(())
+/// The demo's campaign: the four local elections of the PEL 2021-2022 and their list size,
+/// mostly FedEx (as in 2024) with some UPS and DHL, a few carrier faults, three stations.
+pub fn demo_config(out_dir: PathBuf) -> CampaignConfig {
+    let mut cfg = CampaignConfig::drill(DEMO_ELECTORS, 2022, 0.02, out_dir);
+    cfg.name = "Demostración: Proceso Electoral Local (perfil PEL 2021-2022)".into();
+    cfg.entities = ["01", "10", "20", "28"].map(String::from).to_vec();
+    cfg.carriers = CarrierMix::parse("fedex=20,ups=3,dhl=2")
+        .unwrap_or_else(|_| CarrierMix::single(Carrier::Fedex));
+    cfg.stations = 3;
+    cfg
 }
 
-/// One turn of the demo: a polling pass on the simulator's clock, then the reception desk
-/// scans what arrived.
-pub async fn tick(
-    db: &Arc<Db>,
-    carriers: &Carriers,
-    sim: &Sim,
-    key: &[u8; 32],
-) -> Result<(usize, usize)> {
-    let report = run_pass(
-        db.clone(),
-        carriers,
-        SyncOptions::default(),
-        &Actor::system(),
-        sim.now(),
-    )
-    .await?;
-    let who = Station::new("recepcion-demo", "system")?;
-    let mut scanned = 0;
-    for id in db.read(|c| reception::returned_unscanned(c, 40))? {
-        let code = EnvelopeCode::issue(key, id);
-        check_in(db, key, code.as_str(), &who, &*sim.clock())?;
-        scanned += 1;
-    }
-    Ok((report.status_changes, scanned))
-}
-
-/// Runs [`tick`] every `every` until `shutdown` resolves.
+/// Runs the campaign of `cfg` on `clock` (running) until it ends or `shutdown` resolves.
 pub async fn live(
     db: Arc<Db>,
-    carriers: Carriers,
-    sim: Arc<Sim>,
-    key: [u8; 32],
-    every: Duration,
+    secrets: Secrets,
+    clock: Arc<SimClock>,
+    cfg: CampaignConfig,
     shutdown: impl std::future::Future<Output = ()>,
-) {
-    let mut shutdown = std::pin::pin!(shutdown);
-    loop {
-        tokio::select! {
-            _ = &mut shutdown => break,
-            r = tick(&db, &carriers, &sim, &key) => match r {
-                Ok((changes, scanned)) if changes + scanned > 0 => log::info!("demo: {changes} cambios de estado, {scanned} sobres recibidos"),
-                Ok(_) => {}
-                Err(e) => log::warn!("demo: {e}"),
-            },
-        }
-        tokio::select! {
-            _ = &mut shutdown => break,
-            _ = tokio::time::sleep(every) => {}
-        }
+) -> Option<Summary> {
+    let time = Timekeeper::running(clock);
+    let mut on = |p: &campaign::Progress| {
+        log::info!(
+            "demo: {} ({:.0} %) {}",
+            p.sim_now.format("%Y-%m-%d %H:%M"),
+            p.fraction * 100.0,
+            p.message
+        );
+    };
+    tokio::select! {
+        _ = shutdown => None,
+        r = campaign::run(db, &secrets, &cfg, time, &mut on) => match r {
+            Ok(s) => {
+                log::info!("demo: campaña terminada; informe en {}", cfg.out_dir.display());
+                Some(s)
+            }
+            Err(e) => {
+                log::error!("demo: {e}");
+                None
+            }
+        },
     }
 }

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod audit_job;
 pub mod batches;
+pub mod campaign;
 pub mod checkin;
 pub mod checkin_queue;
 pub mod demo;

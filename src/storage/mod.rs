@@ -5,6 +5,7 @@
 
 pub mod addresses;
 pub mod audit;
+pub mod campaign;
 pub mod doc_cache;
 pub mod election;
 pub mod electors;

@@ -15,6 +15,7 @@ mod clock_screens;
 mod dashboard;
 mod doc_store;
 mod documents;
+mod drill;
 mod durability;
 mod hardening;
 mod hardening_data;

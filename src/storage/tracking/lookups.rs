@@ -50,7 +50,8 @@ pub struct LegOrigin {
     pub direction: Direction,
     /// The elector's country.
     pub country: String,
-    /// When the PEP's batch was made (else the PEP).
+    /// When the PEP's batch was first printed (else made; else the PEP was made): its
+    /// shipments start then on the process's one clock.
     pub shipped_at: DateTime<Utc>,
     /// The PEP's outbound leg.
     pub outbound: Option<(Carrier, String)>,
@@ -64,7 +65,11 @@ pub fn leg_origin(
 ) -> Result<Option<LegOrigin>> {
     let row = conn
         .query_row(
-            "SELECT l.direction, e.country, COALESCE(b.created_at, p.created_at), o.carrier, o.tracking
+            "SELECT l.direction, e.country,
+                    COALESCE((SELECT MIN(a.at) FROM audit_log a
+                               WHERE a.subject = 'batch:' || b.id AND a.action = 'batch.documents'),
+                             b.created_at, p.created_at),
+                    o.carrier, o.tracking
                FROM legs l JOIN peps p ON p.id = l.pep JOIN electors e ON e.id = p.elector_id
                LEFT JOIN batches b ON b.id = p.batch_id
                LEFT JOIN legs o ON o.pep = l.pep AND o.direction = 'outbound'

@@ -99,7 +99,8 @@ fn deliver(b: &mut Builder, rng: &mut Rng, undeliverable: f64, dest: Place, home
     b.after(rng.hours(2.0, 9.0), Delivered, dest);
 }
 
-/// The PEP from Mexico City to the elector in `country`, handed over at `shipped_at`.
+/// The PEP from Mexico City to the elector in `country`, printed and handed over at
+/// `shipped_at`: its label is created after that instant, never before.
 pub fn outbound(
     seed: u64,
     carrier: Carrier,
@@ -114,7 +115,8 @@ pub fn outbound(
     let dest = destination(&mut rng, country);
     let hub = hub(carrier, r);
     let mut b = Builder::new();
-    b.at(shipped_at - rng.hours(2.0, 20.0), LabelCreated, MEXICO_CITY);
+    // Nothing before its cause: the label exists from the printing on, the pickup follows.
+    b.at(shipped_at + rng.hours(0.05, 1.0), LabelCreated, MEXICO_CITY);
     b.at(shipped_at + rng.hours(1.0, 8.0), PickedUp, MEXICO_CITY);
     b.after(rng.hours(3.0, 10.0), DepartedOrigin, MEXICO_CITY);
     b.after(rng.hours(h1, h2), ArrivedHub, hub);
@@ -129,7 +131,8 @@ pub fn outbound(
 pub const POSTING_SHARE: f64 = 0.60;
 
 /// The Sobre-Postal-Voto from the elector in `country` to INE. The return label exists from
-/// the day the PEP was made (FedEx and UPS show it; DHL shows nothing until the pickup); the
+/// the PEP's printing at `shipped_at` on, never earlier (FedEx and UPS show it; DHL shows
+/// nothing until the pickup); the
 /// elector may post it once the PEP has arrived (`received`), days later, or never.
 pub fn return_leg(
     seed: u64,
@@ -142,11 +145,7 @@ pub fn return_leg(
     let mut rng = Rng::new(seed, carrier, tracking);
     let mut b = Builder::new();
     if carrier != Carrier::Dhl {
-        b.at(
-            shipped_at - rng.hours(24.0, 72.0),
-            LabelCreated,
-            MEXICO_CITY,
-        );
+        b.at(shipped_at + rng.hours(0.05, 1.0), LabelCreated, MEXICO_CITY);
     }
     let Some(received) = received else {
         return b.finish();

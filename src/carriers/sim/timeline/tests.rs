@@ -120,3 +120,16 @@ fn a_return_envelope_moves_only_after_the_pep_arrived_and_only_if_posted() {
     let dhl = return_leg(11, Carrier::Dhl, "1234567891", "US", t0(), None);
     assert!(dhl.events.is_empty());
 }
+
+#[test]
+fn no_label_or_scan_comes_before_the_printing_it_follows() {
+    for i in 0..500 {
+        for carrier in Carrier::ALL {
+            let n = synthetic_tracking(carrier, 70_000 + i);
+            let out = outbound(3, carrier, &n, "US", t0());
+            assert!(out.events.iter().all(|e| e.at >= t0()), "{n}: {out:?}");
+            let back = return_leg(3, carrier, &n, "CA", t0(), out.delivered_at());
+            assert!(back.events.iter().all(|e| e.at >= t0()), "{n}: {back:?}");
+        }
+    }
+}

@@ -5,6 +5,7 @@ mod carriers;
 mod list;
 mod maintenance;
 mod reception;
+mod report;
 mod serve;
 mod shipping;
 
@@ -60,6 +61,8 @@ enum Command {
     Sync(carriers::SyncArgs),
     /// A local server speaking the FedEx, UPS and DHL tracking wire formats
     CarrierSim(carriers::SimArgs),
+    /// INE's tables as PDF or XLSX (by the file's extension), cut at a moment
+    Report(report::ReportArgs),
 }
 
 const DEFAULT_DB: &str = "db/pep-tracker.sqlite3";
@@ -100,6 +103,7 @@ pub fn main() -> ExitCode {
         Command::Serve(a) => serve::run(cli.db, a),
         Command::Sync(a) => carriers::sync(&db, a),
         Command::CarrierSim(a) => carriers::carrier_sim(&db, a),
+        Command::Report(a) => report::report(&db, a),
     };
     match result {
         Ok(code) => code,

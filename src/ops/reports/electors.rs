@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::cut::{age_on, birth_date, Cut};
-use super::grid::{round_to, Cell, Grid};
+use super::grid::{Cell, Grid};
 use super::names::{country_name, entity_name, scope_entities};
 use crate::domain::election::Election;
 use crate::domain::scope::Scope;
@@ -29,9 +29,13 @@ pub struct EntityRow {
 }
 
 impl EntityRow {
-    /// Mean age at the cut, two decimals (INE's "45.29"); `None` without a dated elector.
+    /// Mean age at the cut, two decimals (INE's "45.29") rounded half up in exact integer
+    /// arithmetic; `None` without a dated elector.
     pub fn mean_age(&self) -> Option<f64> {
-        (self.aged > 0).then(|| round_to(self.age_sum as f64 / self.aged as f64, 2))
+        (self.aged > 0).then(|| {
+            let hundredths = (200 * self.age_sum + self.aged) / (2 * self.aged);
+            hundredths as f64 / 100.0
+        })
     }
 
     fn add(&mut self, other: &EntityRow) {

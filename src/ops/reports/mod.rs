@@ -40,6 +40,11 @@ pub enum ReportError {
     Xlsx(String),
     #[error(transparent)]
     Pdf(#[from] crate::documents::DocumentError),
+    #[error("{path}: {source}")]
+    Io {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl From<StorageError> for ReportError {
@@ -187,4 +192,28 @@ pub fn render(
         Format::Pdf => pdf::pdf(r, generated_on, now),
         Format::Xlsx => xlsx::xlsx(r),
     }
+}
+
+/// Computes every table inside `scope` at `at` and writes them to `out` as PDF or XLSX (by its
+/// extension); the file is replaced whole or left as it was. Returns the cut it was made at.
+/// `now` dates the document.
+pub fn write_file(
+    db: &Db,
+    scope: &Scope,
+    at: DateTime<Utc>,
+    out: &std::path::Path,
+    now: DateTime<Utc>,
+) -> Result<Cut> {
+    let format = Format::of_path(out)?;
+    let r = reports(db, scope, at)?;
+    let e = election(db)?;
+    let bytes = render(&r, format, &e.local(now), now)?;
+    let io = |source| ReportError::Io {
+        path: out.to_path_buf(),
+        source,
+    };
+    let tmp = out.with_extension("partial");
+    std::fs::write(&tmp, &bytes).map_err(io)?;
+    std::fs::rename(&tmp, out).map_err(io)?;
+    Ok(r.cut)
 }

@@ -144,7 +144,7 @@ fn histogram(interval: Interval, s: &Spread) -> Histogram {
                 w: r1(band * 0.8),
                 h: r1(scale(n)),
                 title: format!("{range}: {} PEP", reports::grid::thousands(n)),
-                label: (d % 5 == 0 || d == bins.len() - 1).then(|| {
+                label: (d.is_multiple_of(5) || d == bins.len() - 1).then(|| {
                     if d == LAST_BIN {
                         format!("{d}+")
                     } else {

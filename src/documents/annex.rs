@@ -143,12 +143,20 @@ fn groups(t: &AnnexTable, w: &[f32]) -> Vec<Vec<usize>> {
         .collect()
 }
 
-fn table(l: &mut Layout, t: &AnnexTable) {
-    let w = widths(t);
-    for cols in groups(t, &w) {
+/// Where a column group's columns sit: (left, right, figures right-aligned) each.
+struct Placed {
+    x: Vec<(f32, f32, bool)>,
+    /// Right end of the last column.
+    end: f32,
+    heads: Vec<Vec<String>>,
+    head_h: f32,
+}
+
+impl Placed {
+    fn new(t: &AnnexTable, w: &[f32], cols: &[usize]) -> Placed {
         let mut x = Vec::with_capacity(cols.len());
         let mut at = LEFT;
-        for &c in &cols {
+        for &c in cols {
             x.push((at, at + w[c] - GAP, c >= t.label_columns));
             at += w[c];
         }
@@ -157,49 +165,62 @@ fn table(l: &mut Layout, t: &AnnexTable) {
             .map(|&c| lines(Face::Bold, SIZE, w[c] - GAP, &t.columns[c]))
             .collect();
         let head_h = heads.iter().map(Vec::len).max().unwrap_or(1) as f32 * ROW;
-        let head = |l: &mut Layout| {
-            l.room(head_h + 3.0 * ROW);
-            for (k, hl) in heads.iter().enumerate() {
-                for (j, line) in hl.iter().enumerate() {
-                    let y = l.y + (j as f32 + 1.0) * ROW;
-                    let (left, right, num) = x[k];
-                    let m = if num {
-                        Mark::Right(Face::Bold, SIZE, right, y, line.clone())
-                    } else {
-                        Mark::Text(Face::Bold, SIZE, left, y, line.clone())
-                    };
-                    l.page().push(m);
-                }
+        Placed {
+            x,
+            end: at - GAP,
+            heads,
+            head_h,
+        }
+    }
+
+    fn cell(&self, k: usize, face: Face, y: f32, text: String) -> Mark {
+        let (left, right, num) = self.x[k];
+        if num {
+            Mark::Right(face, SIZE, right, y, text)
+        } else {
+            Mark::Text(face, SIZE, left, y, text)
+        }
+    }
+
+    /// The column headings and their rule, on a new page when they would sit alone.
+    fn heading(&self, l: &mut Layout) {
+        l.room(self.head_h + 3.0 * ROW);
+        for (k, hl) in self.heads.iter().enumerate() {
+            for (j, line) in hl.iter().enumerate() {
+                let m = self.cell(k, Face::Bold, l.y + (j as f32 + 1.0) * ROW, line.clone());
+                l.page().push(m);
             }
-            l.y += head_h + 1.2;
-            let y = l.y;
-            l.page().push(Mark::Rule(LEFT, at - GAP, y));
-        };
-        l.room(ROW * 2.0);
+        }
+        l.y += self.head_h + 1.2;
+        let y = l.y;
+        l.page().push(Mark::Rule(LEFT, self.end, y));
+    }
+}
+
+fn table(l: &mut Layout, t: &AnnexTable) {
+    let w = widths(t);
+    for cols in groups(t, &w) {
+        let placed = Placed::new(t, &w, &cols);
+        // The title never sits alone at the foot of a page.
+        l.room(ROW * 2.0 + placed.head_h + 3.0 * ROW);
         l.y += ROW * 1.4;
         let y = l.y;
         l.page()
             .push(Mark::Text(Face::Bold, 10.0, LEFT, y, t.title.clone()));
-        head(l);
+        placed.heading(l);
         let rows = t.rows.iter().map(|r| (r, Face::Regular));
         for (row, face) in rows.chain(t.total.iter().map(|r| (r, Face::Bold))) {
             if l.y + ROW > BOTTOM {
-                head(l);
+                placed.heading(l);
             }
             if face == Face::Bold {
                 let y = l.y + 1.0;
-                l.page().push(Mark::Rule(LEFT, at - GAP, y));
+                l.page().push(Mark::Rule(LEFT, placed.end, y));
             }
             l.y += ROW;
             for (k, &c) in cols.iter().enumerate() {
-                let (left, right, num) = x[k];
-                let text = row.get(c).cloned().unwrap_or_default();
-                let y = l.y;
-                l.page().push(if num {
-                    Mark::Right(face, SIZE, right, y, text)
-                } else {
-                    Mark::Text(face, SIZE, left, y, text)
-                });
+                let m = placed.cell(k, face, l.y, row.get(c).cloned().unwrap_or_default());
+                l.page().push(m);
             }
         }
         l.y += 2.0;

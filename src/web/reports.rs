@@ -88,6 +88,13 @@ struct HistBar {
     label_x: f64,
 }
 
+/// One entity's histograms.
+#[derive(Debug, Serialize)]
+struct EntityCharts {
+    name: String,
+    charts: Vec<Histogram>,
+}
+
 /// A horizontal grid line with its count.
 #[derive(Debug, Serialize)]
 struct GridLine {
@@ -189,10 +196,22 @@ pub fn informes(
     corte: Option<&str>,
 ) -> Result<Template, PageError> {
     let r = compute(app, corte)?;
-    let charts: Vec<Histogram> = Interval::ALL
+    let charts_of = |spreads: &[Spread]| -> Vec<Histogram> {
+        Interval::ALL
+            .iter()
+            .zip(spreads)
+            .map(|(i, s)| histogram(*i, s))
+            .collect()
+    };
+    let charts = charts_of(&r.timings.total.spreads);
+    let entity_charts: Vec<EntityCharts> = r
+        .timings
+        .rows
         .iter()
-        .zip(&r.timings.total.spreads)
-        .map(|(i, s)| histogram(*i, s))
+        .map(|row| EntityCharts {
+            name: row.name.clone(),
+            charts: charts_of(&row.spreads),
+        })
         .collect();
     let tables: Vec<TableView> = r.grids().into_iter().map(TableView::from).collect();
     let query = corte
@@ -210,6 +229,7 @@ pub fn informes(
             query,
             tables,
             charts,
+            entity_charts,
         },
     ))
 }

@@ -326,6 +326,10 @@ fn the_page_shows_the_tables_at_the_chosen_cut_and_refuses_a_bad_one() {
         assert!(page.contains(t), "{t}");
     }
     assert!(page.contains("<svg class=\"chart\""));
+    assert!(
+        page.contains("Histogramas de Oaxaca"),
+        "one set of histograms per entity"
+    );
     assert!(page.contains("href=\"/informes/paises.csv?corte=2022-05-15T18:30\""));
     assert!(page.contains(">200<"), "the total of the list");
     let res = client.get("/informes?corte=ayer").dispatch();

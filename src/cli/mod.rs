@@ -6,6 +6,7 @@ mod drill;
 mod list;
 mod maintenance;
 mod reception;
+mod report;
 mod serve;
 mod shipping;
 
@@ -63,6 +64,8 @@ enum Command {
     CarrierSim(carriers::SimArgs),
     /// A whole campaign on a simulated clock in an empty database: summary, documents, report
     Drill(drill::DrillArgs),
+    /// INE's tables as PDF or XLSX (by the file's extension), cut at a moment
+    Report(report::ReportArgs),
 }
 
 const DEFAULT_DB: &str = "db/pep-tracker.sqlite3";
@@ -104,6 +107,7 @@ pub fn main() -> ExitCode {
         Command::Sync(a) => carriers::sync(&db, a),
         Command::CarrierSim(a) => carriers::carrier_sim(&db, a),
         Command::Drill(a) => drill::run(&db, a),
+        Command::Report(a) => report::report(&db, a),
     };
     match result {
         Ok(code) => code,

@@ -10,6 +10,7 @@
 //! time ([`ManifestLayout::write_pages_to`], global "p. X de Y"), one file each; neither needs
 //! the whole batch in memory (see `benches/documents.rs`).
 
+pub mod annex;
 mod column;
 mod courier;
 mod fonts;

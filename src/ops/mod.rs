@@ -27,6 +27,7 @@ pub mod queues;
 pub mod reception_docs;
 pub mod reconcile;
 pub mod reissue;
+pub mod reports;
 pub mod search;
 pub mod stats;
 pub mod sync;

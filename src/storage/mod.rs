@@ -16,6 +16,7 @@ pub mod pep_record;
 pub mod peps;
 pub mod queues;
 pub mod reception;
+pub mod reports;
 pub mod schema;
 pub mod search;
 pub mod sql_types;

@@ -21,6 +21,7 @@ pub mod params;
 pub mod policy;
 pub mod reception;
 pub mod redirect;
+pub mod reports;
 pub mod search;
 pub mod shipping;
 pub mod sim_clock;
@@ -142,6 +143,7 @@ pub fn build_with(
         .mount("/", shipping::routes())
         .mount("/", lookup::routes())
         .mount("/", tracking::routes())
+        .mount("/", reports::routes())
         .mount("/api/v1", api::routes())
         .mount("/api", openapi::routes())
         .mount("/static", FileServer::from(asset_dir("static")).rank(20))

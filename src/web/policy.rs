@@ -122,6 +122,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/settings/cutoff", Access::Roles(AdminOnly::ROLES)),
     ("POST", "/settings/cutoff", Access::Roles(AdminOnly::ROLES)),
     ("GET", "/queues", Access::Roles(Tracking::ROLES)),
+    ("GET", "/informes", Access::Roles(AnyRole::ROLES)),
+    ("GET", "/informes/<file>", Access::Roles(AnyRole::ROLES)),
 ];
 
 #[cfg(test)]

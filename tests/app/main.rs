@@ -23,6 +23,7 @@ mod import_list;
 mod lookup;
 mod personal_data;
 mod reception;
+mod reports;
 mod routes_and_roles;
 mod search;
 mod sessions;

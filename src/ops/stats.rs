@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::Result;
+use crate::domain::scope::Scope;
 use crate::domain::{entity, geo};
 use crate::storage::{electors, Db};
 
@@ -26,9 +27,9 @@ pub struct Stats {
     pub by_country: Vec<Count>,
 }
 
-/// Totals by entity and by country, largest first.
-pub fn list_stats(db: &Db) -> Result<Stats> {
-    let rows = db.read(electors::counts)?;
+/// Totals by entity and by country, largest first, of the entities inside `scope`.
+pub fn list_stats(db: &Db, scope: &Scope) -> Result<Stats> {
+    let rows = db.read(|c| electors::counts(c, scope))?;
     let mut by_entity: Vec<Count> = Vec::new();
     let mut by_country: Vec<Count> = Vec::new();
     for r in &rows {

@@ -59,8 +59,8 @@ pub fn dashboard(
     csrf: CsrfToken,
     app: &State<App>,
 ) -> Result<Template, PageError> {
-    let (election, p) = progress::progress(&app.db)?;
-    let electors = ops::stats::list_stats(&app.db)?.electors;
+    let (election, p) = progress::progress(&app.db, page.scope())?;
+    let electors = ops::stats::list_stats(&app.db, page.scope())?.electors;
     let received: i64 = p.daily.iter().map(|d| d.accepted).sum();
     let late: i64 = p.daily.iter().map(|d| d.late).sum();
     Ok(Template::render(
@@ -90,12 +90,12 @@ pub struct CsvFile {
 /// One table of the dashboard as CSV (UTF-8, comma-separated, a header row).
 #[get("/dashboard/<table>")]
 pub fn dashboard_csv(
-    _page: Page<AnyRole>,
+    page: Page<AnyRole>,
     table: Result<Table, &str>,
     app: &State<App>,
 ) -> Result<CsvFile, PageError> {
     let table = table.map_err(|_| PageError::new(Status::NotFound, "Tabla desconocida."))?;
-    let (_, p) = progress::progress(&app.db)?;
+    let (_, p) = progress::progress(&app.db, page.scope())?;
     let body = match table {
         Table::ByEntity => progress::stage_csv(&p.by_entity, "Entidad"),
         Table::ByCountry => progress::stage_csv(&p.by_country, "País"),

@@ -44,6 +44,11 @@ pub fn thousands(
     let Some(n) = value.as_i64() else {
         return Ok(value.clone());
     };
+    Ok(group_thousands(n).into())
+}
+
+/// An integer with thousands separated as in Mexico (1,882,345).
+pub fn group_thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
     if n < 0 {
@@ -55,7 +60,7 @@ pub fn thousands(
         }
         out.push(c);
     }
-    Ok(out.into())
+    out
 }
 
 #[cfg(test)]

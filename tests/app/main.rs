@@ -21,6 +21,7 @@ mod lookup;
 mod personal_data;
 mod reception;
 mod routes_and_roles;
+mod scopes;
 mod search;
 mod sessions;
 mod shipping;

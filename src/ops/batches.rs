@@ -97,8 +97,8 @@ pub fn create(db: &Db, b: &NewBatch, actor: &Actor, now: DateTime<Utc>) -> Resul
     })
 }
 
-pub fn list(db: &Db) -> Result<Vec<BatchRow>> {
-    Ok(db.read(peps::batches)?)
+pub fn list(db: &Db, scope: &crate::domain::scope::Scope) -> Result<Vec<BatchRow>> {
+    Ok(db.read(|c| peps::batches(c, scope))?)
 }
 
 pub fn get(db: &Db, id: i64) -> Result<BatchRow> {
@@ -107,6 +107,9 @@ pub fn get(db: &Db, id: i64) -> Result<BatchRow> {
 }
 
 /// Active PEPs not yet in a batch, per entity and country.
-pub fn unbatched(db: &Db) -> Result<Vec<crate::storage::electors::CountRow>> {
-    Ok(db.read(peps::unbatched_counts)?)
+pub fn unbatched(
+    db: &Db,
+    scope: &crate::domain::scope::Scope,
+) -> Result<Vec<crate::storage::electors::CountRow>> {
+    Ok(db.read(|c| peps::unbatched_counts(c, scope))?)
 }

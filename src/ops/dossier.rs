@@ -137,13 +137,19 @@ struct Facts {
     audit: Vec<AuditRecord>,
 }
 
-/// The PEP page of `id`; `leave` shows the elector's personal data and event cities.
-pub fn dossier(db: &Db, id: &PepId, leave: Option<&PersonalData<Casework>>) -> Result<Dossier> {
+/// The PEP page of `id` when inside `scope` (unknown otherwise); `leave` shows the elector's
+/// personal data and event cities.
+pub fn dossier(
+    db: &Db,
+    id: &PepId,
+    scope: &crate::domain::scope::Scope,
+    leave: Option<&PersonalData<Casework>>,
+) -> Result<Dossier> {
     db.read(|c| {
         let tx = c.unchecked_transaction().map_err(StorageError::from)?;
         let e = election::load(&tx)?.ok_or(OpsError::NoElection)?;
-        let record =
-            pep_record::by_pep_id(&tx, id)?.ok_or_else(|| PepError::Unknown(id.clone()))?;
+        let record = pep_record::by_pep_id_in(&tx, id, scope)?
+            .ok_or_else(|| PepError::Unknown(id.clone()))?;
         let elector = match leave {
             Some(_) => pep_record::elector(&tx, record.elector_id)?,
             None => None,

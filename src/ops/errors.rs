@@ -144,6 +144,10 @@ pub enum AccountError {
     NoSuchToken(String),
     #[error("name: no existe el usuario «{0}»")]
     NoSuchUser(String),
+    #[error("entity: solo una cuenta de consulta (viewer) puede limitarse a entidades, no una de rol {0}")]
+    ScopedRole(crate::domain::role::Role),
+    #[error("entity: {0}")]
+    BadScope(#[from] crate::domain::scope::ScopeError),
 }
 
 /// Searching the list.

@@ -20,6 +20,7 @@ pub mod guias;
 pub mod import;
 pub mod keys;
 pub mod lookup;
+pub mod maps;
 pub mod pep_view;
 pub mod print_audit;
 pub mod progress;

@@ -114,9 +114,15 @@ pub fn view(record: PepRecord) -> PepView {
     }
 }
 
-/// The PEP `id`; without `leave`, carrier event places show only their country.
-pub fn pep_view(db: &Db, id: &PepId, leave: Option<&PersonalData<Casework>>) -> Result<PepView> {
-    let record = db.read(|c| pep_record::by_pep_id(c, id))?;
+/// The PEP `id` when inside `scope` (not found otherwise); without `leave`, carrier event
+/// places show only their country.
+pub fn pep_view(
+    db: &Db,
+    id: &PepId,
+    scope: &crate::domain::scope::Scope,
+    leave: Option<&PersonalData<Casework>>,
+) -> Result<PepView> {
+    let record = db.read(|c| pep_record::by_pep_id_in(c, id, scope))?;
     let mut v = record
         .map(view)
         .ok_or_else(|| PepError::NotFound(id.to_string()))?;

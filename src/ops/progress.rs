@@ -10,6 +10,8 @@ use serde::Serialize;
 
 use super::{OpsError, Result};
 use crate::domain::election::Election;
+use crate::domain::entity::EntityCode;
+use crate::domain::scope::Scope;
 use crate::domain::stage::Stage;
 use crate::domain::{entity, geo};
 use crate::storage::stage::{self as store, HourCount, StageCount};
@@ -102,22 +104,35 @@ pub fn columns() -> Vec<StageColumn> {
         .collect()
 }
 
-/// Reads the counts in one snapshot and arranges them.
-pub fn progress(db: &Db) -> Result<(Election, Progress)> {
+/// Reads the counts of the entities inside `scope` in one snapshot and arranges them.
+pub fn progress(db: &Db, scope: &Scope) -> Result<(Election, Progress)> {
     let (elec, counts, hours) = db.read(|c| -> Result<_> {
         let tx = c
             .unchecked_transaction()
             .map_err(crate::storage::StorageError::from)?;
         let e = election::load(&tx)?.ok_or(OpsError::NoElection)?;
-        Ok((e, store::stage_counts(&tx)?, store::checkin_hours(&tx)?))
+        Ok((
+            e,
+            store::stage_counts(&tx, scope)?,
+            store::checkin_hours(&tx, scope)?,
+        ))
     })?;
     let progress = Progress {
         stages: columns(),
-        by_entity: by_entity(&counts, &elec.entities),
+        by_entity: by_entity(&counts, &entities_in(&elec.entities, scope)),
         by_country: by_country(&counts),
         daily: daily(&hours, &elec),
     };
     Ok((elec, progress))
+}
+
+/// The election's entities inside `scope` (the rows a scoped table lists, zeros included).
+pub fn entities_in(entities: &[String], scope: &Scope) -> Vec<String> {
+    entities
+        .iter()
+        .filter(|c| EntityCode::parse(c).is_ok_and(|e| scope.allows(e)))
+        .cloned()
+        .collect()
 }
 
 fn entity_name(code: &str) -> String {

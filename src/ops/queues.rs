@@ -74,13 +74,14 @@ pub fn queues(
     db: &Db,
     settings: QueueSettings,
     now: DateTime<Utc>,
+    scope: &crate::domain::scope::Scope,
     limit: usize,
 ) -> Result<Queues> {
     db.read(|conn| {
         let election = storage::election::load(conn)?.ok_or(OpsError::NoElection)?;
         let at_risk_from = election.receipt_cutoff - Duration::days(settings.at_risk_days);
         let at_risk = if now >= at_risk_from {
-            queues::not_moving_returns(conn, limit)?
+            queues::not_moving_returns(conn, scope, limit)?
         } else {
             Queue::default()
         };
@@ -89,11 +90,17 @@ pub fn queues(
             to_reissue: queues::to_reissue(
                 conn,
                 now - Duration::days(settings.exception_days),
+                scope,
                 limit,
             )?,
             at_risk,
             at_risk_from,
-            stuck: queues::stuck(conn, now - Duration::days(settings.stuck_days), limit)?,
+            stuck: queues::stuck(
+                conn,
+                now - Duration::days(settings.stuck_days),
+                scope,
+                limit,
+            )?,
         })
     })
 }

@@ -8,6 +8,7 @@ use super::{Actor, OpsError, Result};
 use crate::documents::reception::{self as docs, LateRow, MecListRow, ReportMeta};
 use crate::domain::entity::EntityCode;
 use crate::domain::personal::{PersonalData, PrintedRecords};
+use crate::domain::scope::Scope;
 use crate::storage::{audit, election, tallies, Db};
 
 fn meta(db: &Db, subject: String, now: DateTime<Utc>) -> Result<ReportMeta> {
@@ -54,8 +55,14 @@ fn pdf_err(e: crate::documents::DocumentError) -> OpsError {
     ReceptionDocsError::Render(e).into()
 }
 
-fn mec_rows(db: &Db, entity: EntityCode, mec: i64) -> Result<Vec<tallies::MecElector>> {
-    let rows = db.read(|c| tallies::mec_electors(c, entity.as_str(), mec))?;
+/// The MEC's electors; a MEC outside `scope` does not exist for the caller.
+fn mec_rows(
+    db: &Db,
+    entity: EntityCode,
+    mec: i64,
+    scope: &Scope,
+) -> Result<Vec<tallies::MecElector>> {
+    let rows = db.read(|c| tallies::mec_electors(c, entity.as_str(), mec, scope))?;
     if rows.is_empty() {
         return Err(ReceptionDocsError::NoSuchMec {
             entity: entity.to_string(),
@@ -71,11 +78,12 @@ pub fn mec_list(
     db: &Db,
     entity: EntityCode,
     mec: i64,
+    scope: &Scope,
     _leave: &PersonalData<PrintedRecords>,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Vec<u8>> {
-    let rows: Vec<MecListRow> = mec_rows(db, entity, mec)?
+    let rows: Vec<MecListRow> = mec_rows(db, entity, mec, scope)?
         .into_iter()
         .map(|r| MecListRow {
             name: r.name,
@@ -95,10 +103,11 @@ pub fn custody_act(
     db: &Db,
     entity: EntityCode,
     mec: i64,
+    scope: &Scope,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Vec<u8>> {
-    let rows = mec_rows(db, entity, mec)?;
+    let rows = mec_rows(db, entity, mec, scope)?;
     let voted = rows.iter().filter(|r| r.voted).count();
     let subject = mec_subject(entity, mec);
     let pdf = docs::custody_act_pdf(&meta(db, subject.clone(), now)?, rows.len(), voted)

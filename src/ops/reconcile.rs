@@ -38,11 +38,12 @@ pub struct Reconciliation {
     pub mecs: Vec<MecTally>,
 }
 
-pub fn reconcile(db: &Db) -> Result<Reconciliation> {
+/// The reconciliation of the entities inside `scope` (a scan is inside when its PEP is).
+pub fn reconcile(db: &Db, scope: &crate::domain::scope::Scope) -> Result<Reconciliation> {
     let (c, mecs) = db.read(|conn| {
         Ok::<_, crate::ops::OpsError>((
-            tallies::reception_counts(conn)?,
-            tallies::mec_tallies(conn)?,
+            tallies::reception_counts(conn, scope)?,
+            tallies::mec_tallies(conn, scope)?,
         ))
     })?;
     let n = |o: Outcome| {

@@ -108,6 +108,7 @@ pub fn search(
     db: &Db,
     q: &Query,
     page: usize,
+    scope: &crate::domain::scope::Scope,
     leave: Option<&PersonalData<Casework>>,
 ) -> Result<Results> {
     if q.personal() && leave.is_none() {
@@ -115,10 +116,12 @@ pub fn search(
     }
     let page = page.clamp(1, 10_000);
     let mut hits = db.read(|c| match q {
-        Query::PepId(id) => store::by_pep_id(c, id),
-        Query::ElectorKey(k) => store::by_elector_key(c, k),
-        Query::Tracking(n) => store::by_tracking(c, n.as_str()),
-        Query::Name(words) => store::by_name(c, words, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE),
+        Query::PepId(id) => store::by_pep_id(c, id, scope),
+        Query::ElectorKey(k) => store::by_elector_key(c, k, scope),
+        Query::Tracking(n) => store::by_tracking(c, n.as_str(), scope),
+        Query::Name(words) => {
+            store::by_name(c, words, scope, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+        }
     })?;
     let more = hits.len() > PAGE_SIZE;
     hits.truncate(PAGE_SIZE);

@@ -7,6 +7,8 @@ use serde::Serialize;
 
 use super::progress::{self, StageRow};
 use super::Result;
+use crate::domain::entity::EntityCode;
+use crate::domain::scope::Scope;
 use crate::domain::stage::Stage;
 use crate::domain::{entity, geo};
 use crate::storage::{election, electors, stage, Db, StorageError};
@@ -61,13 +63,19 @@ pub struct Stats {
     pub by_stage: Vec<StageTally>,
 }
 
-/// The list totals by entity and by country, each with its PEP stages, and the overall stages;
-/// read in one snapshot.
-pub fn list_stats(db: &Db) -> Result<Stats> {
+/// The list totals by entity and by country, each with its PEP stages, and the overall stages,
+/// of the entities inside `scope`; read in one snapshot.
+pub fn list_stats(db: &Db, scope: &Scope) -> Result<Stats> {
     let (rows, counts, entities) = db.read(|c| -> Result<_> {
         let tx = c.unchecked_transaction().map_err(StorageError::from)?;
-        let entities = election::load(&tx)?.map(|e| e.entities).unwrap_or_default();
-        Ok((electors::counts(&tx)?, stage::stage_counts(&tx)?, entities))
+        let entities: Vec<String> = election::load(&tx)?
+            .map(|e| e.entities)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|code| EntityCode::parse(code).is_ok_and(|e| scope.allows(e)))
+            .collect();
+        let rows = electors::counts(&tx, scope)?;
+        Ok((rows, stage::stage_counts(&tx, scope)?, entities))
     })?;
     let mut by_entity: Vec<AreaCount> = Vec::new();
     let mut by_country: Vec<AreaCount> = Vec::new();

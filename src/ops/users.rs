@@ -1,4 +1,5 @@
-//! Staff accounts, bearer tokens and web sessions: creation, login, logout, authentication.
+//! Staff accounts, bearer tokens and web sessions: creation, login, logout, authentication,
+//! and each account's entity scope (only viewers may be limited to entities: an OPL's board).
 
 use std::sync::OnceLock;
 
@@ -12,6 +13,7 @@ use sha2::{Digest, Sha256};
 use super::errors::AccountError;
 use super::{Actor, OpsError, Result};
 use crate::domain::role::Role;
+use crate::domain::scope::Scope;
 use crate::storage::{audit, users, Db};
 
 /// How long a web session lasts (a reception shift).
@@ -25,6 +27,32 @@ pub struct Principal {
     pub role: Role,
     /// `user` for people, `token` for API clients.
     pub kind: &'static str,
+    /// The entities this account may see (read with the credential, once per request).
+    #[serde(skip)]
+    pub scope: Scope,
+    /// The scope as shown ("20" or "07,20"); `None` for national.
+    pub scope_list: Option<String>,
+}
+
+impl Principal {
+    fn new(name: String, role: Role, kind: &'static str, scope: Scope) -> Principal {
+        Principal {
+            scope_list: scope.to_list(),
+            name,
+            role,
+            kind,
+            scope,
+        }
+    }
+}
+
+/// Only a viewer may be limited to entities: the other roles act on the whole list (ship,
+/// receive, sync, administer), and a partial view of what they act on would mislead them.
+pub fn check_scope(role: Role, scope: &Scope) -> Result<()> {
+    if *scope != Scope::National && role != Role::Viewer {
+        return Err(AccountError::ScopedRole(role).into());
+    }
+    Ok(())
 }
 
 impl Principal {
@@ -67,7 +95,7 @@ fn verify_password(hash: &str, password: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Creates a user or resets an existing one's password and role (its sessions end).
+/// Creates a national user or resets an existing one's password and role (its sessions end).
 pub fn add_user(
     db: &Db,
     name: &str,
@@ -76,14 +104,31 @@ pub fn add_user(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<bool> {
+    add_scoped_user(db, name, role, &Scope::National, password, actor, now)
+}
+
+/// As [`add_user`], limited to `scope` (a viewer only).
+pub fn add_scoped_user(
+    db: &Db,
+    name: &str,
+    role: Role,
+    scope: &Scope,
+    password: &str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     check_name(name)?;
+    check_scope(role, scope)?;
     if password.chars().count() < MIN_PASSWORD {
         return Err(AccountError::ShortPassword(MIN_PASSWORD).into());
     }
     let hash = hash_password(password);
     db.write(|tx| {
-        let (_, existed) = users::upsert_user(tx, name, role, &hash, now)?;
-        let after = format!("{{\"name\":\"{name}\",\"role\":\"{role}\"}}");
+        let (_, existed) = users::upsert_user(tx, name, role, scope, &hash, now)?;
+        let after = format!(
+            "{{\"name\":\"{name}\",\"role\":\"{role}\",\"scope\":\"{}\"}}",
+            shown(scope)
+        );
         audit::append(
             tx,
             &audit::AuditEntry {
@@ -92,7 +137,7 @@ pub fn add_user(
                 subject: &format!("user:{name}"),
                 before: None,
                 after: Some(after.as_bytes()),
-                detail: &format!("rol {role}"),
+                detail: &format!("rol {role}, alcance {}", shown(scope)),
             },
             now,
         )?;
@@ -113,7 +158,13 @@ fn random_secret(prefix: &str) -> String {
     )
 }
 
-/// Creates a bearer token; the token itself is returned once and only its hash is stored.
+/// "nacional" or the list of entities, as audit details say it.
+fn shown(scope: &Scope) -> String {
+    scope.to_list().unwrap_or_else(|| "nacional".into())
+}
+
+/// Creates a national bearer token; the token itself is returned once and only its hash is
+/// stored.
 pub fn create_token(
     db: &Db,
     name: &str,
@@ -121,20 +172,33 @@ pub fn create_token(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<String> {
+    create_scoped_token(db, name, role, &Scope::National, actor, now)
+}
+
+/// As [`create_token`], limited to `scope` (a viewer only).
+pub fn create_scoped_token(
+    db: &Db,
+    name: &str,
+    role: Role,
+    scope: &Scope,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<String> {
     check_name(name)?;
+    check_scope(role, scope)?;
     let token = random_secret("pep_");
     db.write(|tx| {
         if users::token_exists(tx, name)? {
             return Err(OpsError::from(AccountError::TokenTaken(name.to_string())));
         }
-        users::insert_token(tx, name, role, &sha_hex(&token), now)?;
+        users::insert_token(tx, name, role, scope, &sha_hex(&token), now)?;
         audit::append(
             tx,
             &audit::AuditEntry {
                 actor: actor.as_str(),
                 action: "token.create",
                 subject: &format!("token:{name}"),
-                detail: &format!("rol {role}"),
+                detail: &format!("rol {role}, alcance {}", shown(scope)),
                 ..Default::default()
             },
             now,
@@ -171,11 +235,7 @@ pub fn authenticate_token(db: &Db, token: &str) -> Result<Option<Principal>> {
         return Ok(None);
     }
     let found = db.read(|c| users::token_by_hash(c, &sha_hex(token)))?;
-    Ok(found.map(|(name, role)| Principal {
-        name,
-        role,
-        kind: "token",
-    }))
+    Ok(found.map(|t| Principal::new(t.name, t.role, "token", t.scope)))
 }
 
 /// Checks a password and opens a session; returns the session secret for the cookie. The
@@ -233,22 +293,14 @@ pub fn login(
     })?;
     Ok(Some((
         secret,
-        Principal {
-            name: user.name,
-            role: user.role,
-            kind: "user",
-        },
+        Principal::new(user.name, user.role, "user", user.scope),
     )))
 }
 
 /// The user behind a live session secret.
 pub fn session(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Option<Principal>> {
     let user = db.read(|c| users::session_user(c, &sha_hex(secret), now))?;
-    Ok(user.map(|u| Principal {
-        name: u.name,
-        role: u.role,
-        kind: "user",
-    }))
+    Ok(user.map(|u| Principal::new(u.name, u.role, "user", u.scope)))
 }
 
 /// Ends a session (audited when it existed, at `now` on the app's clock).
@@ -290,5 +342,68 @@ pub fn end_sessions(db: &Db, name: &str, actor: &Actor, now: DateTime<Utc>) -> R
             now,
         )?;
         Ok(n)
+    })
+}
+
+/// An account as the administration lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AccountView {
+    pub name: String,
+    pub role: Role,
+    /// `user` or `token`.
+    pub kind: &'static str,
+    pub disabled: bool,
+    /// "20" or "07,20"; `None` for national.
+    pub scope: Option<String>,
+}
+
+/// Every user, then every live token, each by name, with their scopes.
+pub fn accounts(db: &Db) -> Result<Vec<AccountView>> {
+    let (people, tokens) =
+        db.read(|c| -> Result<_> { Ok((users::list_users(c)?, users::list_tokens(c)?)) })?;
+    let people = people.into_iter().map(|u| AccountView {
+        scope: u.scope.to_list(),
+        name: u.name,
+        role: u.role,
+        kind: "user",
+        disabled: u.disabled,
+    });
+    let tokens = tokens.into_iter().map(|t| AccountView {
+        scope: t.scope.to_list(),
+        name: t.name,
+        role: t.role,
+        kind: "token",
+        disabled: false,
+    });
+    Ok(people.chain(tokens).collect())
+}
+
+/// Changes a user's scope (a viewer only); audited; the user's sessions end, so that nothing
+/// already open keeps the old scope.
+pub fn set_user_scope(
+    db: &Db,
+    name: &str,
+    scope: &Scope,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    db.write(|tx| {
+        let Some(user) = users::user_by_name(tx, name)? else {
+            return Err(AccountError::NoSuchUser(name.to_string()).into());
+        };
+        check_scope(user.role, scope)?;
+        users::set_user_scope(tx, name, scope)?;
+        audit::append(
+            tx,
+            &audit::AuditEntry {
+                actor: actor.as_str(),
+                action: "user.scope",
+                subject: &format!("user:{name}"),
+                detail: &format!("alcance {} (antes {})", shown(scope), shown(&user.scope)),
+                ..Default::default()
+            },
+            now,
+        )?;
+        Ok(())
     })
 }

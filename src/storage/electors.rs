@@ -128,12 +128,15 @@ pub struct CountRow {
     pub n: i64,
 }
 
-/// The list counts by entity and country (from the maintained counts table).
-pub fn counts(conn: &Connection) -> Result<Vec<CountRow>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT entity, country, n FROM elector_counts WHERE n > 0 ORDER BY entity, country",
-    )?;
-    let rows = stmt.query_map([], |r| {
+/// The list counts by entity and country (from the maintained counts table), of the entities
+/// inside `scope`.
+pub fn counts(conn: &Connection, scope: &crate::domain::scope::Scope) -> Result<Vec<CountRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT entity, country, n FROM elector_counts WHERE n > 0 AND {}
+          ORDER BY entity, country",
+        super::scope_clause("entity", "?1")
+    ))?;
+    let rows = stmt.query_map([scope], |r| {
         Ok(CountRow {
             entity: r.get(0)?,
             country: r.get(1)?,

@@ -12,6 +12,7 @@ pub mod electors;
 pub mod files;
 pub mod guias;
 pub mod keys;
+pub mod maps;
 pub mod pep_record;
 pub mod peps;
 pub mod queues;

@@ -109,24 +109,35 @@ fn head(r: &Row) -> rusqlite::Result<PepRecord> {
 
 /// The PEP named `pep_id`, read in one snapshot; `None` when there is no such PEP.
 pub fn by_pep_id(conn: &Connection, pep_id: &PepId) -> Result<Option<PepRecord>> {
-    read(conn, &format!("{PEP} WHERE p.pep_id = ?1"), pep_id)
+    read(conn, &format!("{PEP} WHERE p.pep_id = ?1"), &[pep_id])
+}
+
+/// The PEP `pep_id` when its entity lies inside `scope`; `None` otherwise, as if it did not
+/// exist (a scoped account learns nothing of other entities' PEPs).
+pub fn by_pep_id_in(
+    conn: &Connection,
+    pep_id: &PepId,
+    scope: &crate::domain::scope::Scope,
+) -> Result<Option<PepRecord>> {
+    let sql = format!(
+        "{PEP} WHERE p.pep_id = ?1 AND {}",
+        super::scope_clause("p.entity", "?2")
+    );
+    read(conn, &sql, &[pep_id, scope])
 }
 
 /// The PEP whose return envelope carries `code_id`, read in one snapshot.
 pub fn by_code(conn: &Connection, code_id: CodeId) -> Result<Option<PepRecord>> {
-    read(conn, &format!("{PEP} WHERE p.code_id = ?1"), &code_id)
+    read(conn, &format!("{PEP} WHERE p.code_id = ?1"), &[&code_id])
 }
 
 /// Reads inside the caller's transaction, or in one of its own (one snapshot either way).
-fn read(conn: &Connection, sql: &str, arg: &dyn rusqlite::ToSql) -> Result<Option<PepRecord>> {
+fn read(conn: &Connection, sql: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Option<PepRecord>> {
     let own = match conn.is_autocommit() {
         true => Some(conn.unchecked_transaction()?),
         false => None,
     };
-    let found = conn
-        .prepare_cached(sql)?
-        .query_row([arg], head)
-        .optional()?;
+    let found = conn.prepare_cached(sql)?.query_row(args, head).optional()?;
     let Some(mut record) = found else {
         return Ok(None);
     };

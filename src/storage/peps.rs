@@ -186,9 +186,17 @@ pub fn batch(conn: &Connection, id: i64) -> Result<Option<BatchRow>> {
         .optional()?)
 }
 
-pub fn batches(conn: &Connection) -> Result<Vec<BatchRow>> {
-    let mut stmt = conn.prepare(&format!("{BATCH_SQL} GROUP BY b.id ORDER BY b.id DESC"))?;
-    let rows = stmt.query_map([], batch_row)?;
+/// Every batch, newest first; inside a scope, the batches holding PEPs of its entities, each
+/// counting only those.
+pub fn batches(conn: &Connection, scope: &crate::domain::scope::Scope) -> Result<Vec<BatchRow>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT b.id, b.name, b.entity, b.country, b.created_at, b.created_by,
+                count(p.id), count(p.voided_at)
+         FROM batches b LEFT JOIN peps p ON p.batch_id = b.id AND {}
+         GROUP BY b.id HAVING ?1 IS NULL OR count(p.id) > 0 ORDER BY b.id DESC",
+        super::scope_clause("p.entity", "?1")
+    ))?;
+    let rows = stmt.query_map([scope], batch_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -256,13 +264,17 @@ pub fn batch_peps(conn: &Connection, batch_id: i64) -> Result<Vec<BatchPep>> {
 }
 
 /// Active PEPs not yet in a batch, per entity and country.
-pub fn unbatched_counts(conn: &Connection) -> Result<Vec<super::electors::CountRow>> {
-    let mut stmt = conn.prepare(
+pub fn unbatched_counts(
+    conn: &Connection,
+    scope: &crate::domain::scope::Scope,
+) -> Result<Vec<super::electors::CountRow>> {
+    let mut stmt = conn.prepare(&format!(
         "SELECT e.entity, e.country, count(*) FROM peps p JOIN electors e ON e.id = p.elector_id
-         WHERE p.batch_id IS NULL AND p.voided_at IS NULL
+         WHERE p.batch_id IS NULL AND p.voided_at IS NULL AND {}
          GROUP BY e.entity, e.country ORDER BY e.entity, count(*) DESC",
-    )?;
-    let rows = stmt.query_map([], |r| {
+        super::scope_clause("e.entity", "?1")
+    ))?;
+    let rows = stmt.query_map([scope], |r| {
         Ok(super::electors::CountRow {
             entity: r.get(0)?,
             country: r.get(1)?,

@@ -1,12 +1,14 @@
 //! The exception queues of courier tracking, as queries: PEPs to reissue (outbound returned to
 //! sender, or in exception since a given time), return envelopes not yet moving, and legs with
-//! no news since a given time. Each queue gives its total and its first rows.
+//! no news since a given time. Each queue gives its total and its first rows, inside an
+//! entity scope.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params_from_iter, types::Value, Connection, Row};
+use rusqlite::{params_from_iter, types::Value, Connection, Row, ToSql};
 
-use super::{ts, Result};
+use super::{scope_clause, ts, Result};
 use crate::domain::pep::PepId;
+use crate::domain::scope::Scope;
 use crate::domain::tracking::{Carrier, Direction, LegStatus};
 
 /// One leg in a queue.
@@ -60,8 +62,14 @@ fn queue(
     filter: &str,
     order: &str,
     args: Vec<Value>,
+    scope: &Scope,
     limit: usize,
 ) -> Result<Queue> {
+    // The scope is the last parameter, after the queue's own.
+    let inside = scope_clause("e.entity", &format!("?{}", args.len() + 1));
+    let filter = format!("({filter}) AND {inside}");
+    let mut args: Vec<&dyn ToSql> = args.iter().map(|v| v as &dyn ToSql).collect();
+    args.push(scope);
     let total: i64 = conn.query_row(
         &format!("SELECT count(*) {FROM} WHERE {filter}"),
         params_from_iter(args.iter()),
@@ -80,6 +88,7 @@ fn queue(
 pub fn to_reissue(
     conn: &Connection,
     exception_before: DateTime<Utc>,
+    scope: &Scope,
     limit: usize,
 ) -> Result<Queue> {
     queue(
@@ -88,18 +97,20 @@ pub fn to_reissue(
          AND (l.status = 'return_to_sender' OR (l.status = 'exception' AND l.status_at <= ?1))",
         "l.status_at, p.pep_id",
         vec![Value::Text(ts(exception_before))],
+        scope,
         limit,
     )
 }
 
 /// Return legs of live PEPs not yet received whose envelope has not started moving.
-pub fn not_moving_returns(conn: &Connection, limit: usize) -> Result<Queue> {
+pub fn not_moving_returns(conn: &Connection, scope: &Scope, limit: usize) -> Result<Queue> {
     queue(
         conn,
         "l.direction = 'return' AND l.status IN ('unknown', 'pre_transit') AND p.voided_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.pep = p.id)",
         "e.entity, p.pep_id",
         Vec::new(),
+        scope,
         limit,
     )
 }
@@ -107,7 +118,12 @@ pub fn not_moving_returns(conn: &Connection, limit: usize) -> Result<Queue> {
 /// Legs on their way (not final) with no event since `stale_before`: moving legs whose newest
 /// scan is that old, and outbound legs the carrier never scanned since tracking began then.
 /// Return envelopes not yet posted are not stuck (see [`not_moving_returns`]).
-pub fn stuck(conn: &Connection, stale_before: DateTime<Utc>, limit: usize) -> Result<Queue> {
+pub fn stuck(
+    conn: &Connection,
+    stale_before: DateTime<Utc>,
+    scope: &Scope,
+    limit: usize,
+) -> Result<Queue> {
     queue(
         conn,
         "l.status NOT IN ('delivered', 'return_to_sender')
@@ -116,6 +132,7 @@ pub fn stuck(conn: &Connection, stale_before: DateTime<Utc>, limit: usize) -> Re
            OR (l.direction = 'outbound' AND l.last_event_at IS NULL AND lp.since <= ?1))",
         "COALESCE(l.last_event_at, lp.since), p.pep_id",
         vec![Value::Text(ts(stale_before))],
+        scope,
         limit,
     )
 }

@@ -11,6 +11,7 @@ const SQL: &[&str] = &[
     include_str!("../../db/migrations/0002_audit_checkpoints.sql"),
     include_str!("../../db/migrations/0003_document_cache.sql"),
     include_str!("../../db/migrations/0004_address_history.sql"),
+    include_str!("../../db/migrations/0005_account_scopes.sql"),
 ];
 
 /// Every migration, oldest first.

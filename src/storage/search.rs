@@ -1,12 +1,14 @@
 //! Finding PEPs: by PEP id, by elector key, by a leg's tracking number, or by words of the
 //! elector's name through the accent-folding full-text index `elector_names`
-//! (`db/migrations/0006_search.sql`). Every query is an index lookup; names page by id.
+//! (`db/migrations/0006_search.sql`). Every query is an index lookup; names page by id. Every
+//! query runs inside an entity scope (in its SQL, pages included).
 
 use rusqlite::{params, Connection};
 
-use super::Result;
+use super::{scope_clause, Result};
 use crate::domain::elector::ElectorKey;
 use crate::domain::pep::PepId;
+use crate::domain::scope::Scope;
 use crate::domain::stage::Stage;
 
 /// One PEP found, with its elector (callers decide who may see the personal fields).
@@ -48,28 +50,35 @@ fn hits(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Vec
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn by_pep_id(conn: &Connection, id: &PepId) -> Result<Vec<Hit>> {
-    hits(conn, &format!("{HIT} WHERE p.pep_id = ?1"), [id])
+pub fn by_pep_id(conn: &Connection, id: &PepId, scope: &Scope) -> Result<Vec<Hit>> {
+    let inside = scope_clause("p.entity", "?2");
+    hits(
+        conn,
+        &format!("{HIT} WHERE p.pep_id = ?1 AND {inside}"),
+        params![id, scope],
+    )
 }
 
 /// Every PEP (every generation) of the elector with this key.
-pub fn by_elector_key(conn: &Connection, key: &str) -> Result<Vec<Hit>> {
+pub fn by_elector_key(conn: &Connection, key: &str, scope: &Scope) -> Result<Vec<Hit>> {
+    let inside = scope_clause("p.entity", "?2");
     hits(
         conn,
-        &format!("{HIT} WHERE e.elector_key = ?1 ORDER BY p.generation DESC"),
-        [key],
+        &format!("{HIT} WHERE e.elector_key = ?1 AND {inside} ORDER BY p.generation DESC"),
+        params![key, scope],
     )
 }
 
 /// The PEP whose outbound or return leg carries this number (any carrier).
-pub fn by_tracking(conn: &Connection, number: &str) -> Result<Vec<Hit>> {
+pub fn by_tracking(conn: &Connection, number: &str, scope: &Scope) -> Result<Vec<Hit>> {
+    let inside = scope_clause("p.entity", "?2");
     hits(
         conn,
         &format!(
             "{HIT} WHERE p.id IN (SELECT l.pep FROM legs l
-                 WHERE l.carrier IN ('fedex', 'ups', 'dhl') AND l.tracking = ?1)"
+                 WHERE l.carrier IN ('fedex', 'ups', 'dhl') AND l.tracking = ?1) AND {inside}"
         ),
-        [number],
+        params![number, scope],
     )
 }
 
@@ -86,21 +95,30 @@ pub fn name_query(text: &str) -> Option<String> {
 }
 
 /// The newest PEP of each elector whose name matches, in list order, one page at a time.
-pub fn by_name(conn: &Connection, text: &str, limit: usize, offset: usize) -> Result<Vec<Hit>> {
+pub fn by_name(
+    conn: &Connection,
+    text: &str,
+    scope: &Scope,
+    limit: usize,
+    offset: usize,
+) -> Result<Vec<Hit>> {
     let Some(q) = name_query(text) else {
         return Ok(Vec::new());
     };
     hits(
         conn,
         &format!(
-            "WITH m AS (SELECT rowid AS id FROM elector_names WHERE elector_names MATCH ?1
-                         ORDER BY rowid LIMIT ?2 OFFSET ?3)
+            "WITH m AS (SELECT n.rowid AS id FROM elector_names n
+                         JOIN electors x ON x.id = n.rowid
+                         WHERE elector_names MATCH ?1 AND {}
+                         ORDER BY n.rowid LIMIT ?2 OFFSET ?3)
              {HIT} JOIN m ON m.id = e.id
              WHERE p.generation = (SELECT max(q.generation) FROM peps q
                                     WHERE q.elector_id = e.id)
-             ORDER BY e.id"
+             ORDER BY e.id",
+            scope_clause("x.entity", "?4")
         ),
-        params![q, limit as i64, offset as i64],
+        params![q, limit as i64, offset as i64, scope],
     )
 }
 

@@ -4,7 +4,8 @@
 
 use rusqlite::{params, Connection, Transaction};
 
-use super::Result;
+use super::{scope_clause, Result};
+use crate::domain::scope::Scope;
 use crate::domain::stage::{stage, Receipt, Stage, StageFacts};
 
 /// The stage of a PEP that nothing has happened to yet.
@@ -61,9 +62,9 @@ pub struct StageCount {
     pub n: i64,
 }
 
-fn collect(conn: &Connection, sql: &str) -> Result<Vec<StageCount>> {
+fn collect(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Vec<StageCount>> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map(args, |r| {
         Ok(StageCount {
             stage: r.get(0)?,
             entity: r.get(1)?,
@@ -74,12 +75,17 @@ fn collect(conn: &Connection, sql: &str) -> Result<Vec<StageCount>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The maintained counts (a few hundred rows whatever the size of the list).
-pub fn stage_counts(conn: &Connection) -> Result<Vec<StageCount>> {
+/// The maintained counts (a few hundred rows whatever the size of the list), of the entities
+/// inside `scope`.
+pub fn stage_counts(conn: &Connection, scope: &Scope) -> Result<Vec<StageCount>> {
     collect(
         conn,
-        "SELECT stage, entity, country, n FROM stage_counts WHERE n > 0
-          ORDER BY entity, country, stage",
+        &format!(
+            "SELECT stage, entity, country, n FROM stage_counts WHERE n > 0 AND {}
+              ORDER BY entity, country, stage",
+            scope_clause("entity", "?1")
+        ),
+        [scope],
     )
 }
 
@@ -89,6 +95,7 @@ pub fn stage_counts_by_scan(conn: &Connection) -> Result<Vec<StageCount>> {
         conn,
         "SELECT stage, entity, country, count(*) FROM peps GROUP BY stage, entity, country
           ORDER BY entity, country, stage",
+        [],
     )
 }
 
@@ -101,12 +108,21 @@ pub struct HourCount {
     pub n: i64,
 }
 
-/// Check-ins per UTC hour (from the maintained `checkin_hours`), oldest first.
-pub fn checkin_hours(conn: &Connection) -> Result<Vec<HourCount>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT hour, outcome, n FROM checkin_hours WHERE n > 0 ORDER BY hour, outcome",
-    )?;
-    let rows = stmt.query_map([], |r| {
+/// Check-ins per UTC hour, oldest first, of the entities inside `scope`: nationally from the
+/// maintained `checkin_hours`, for a scope by counting its entities' check-ins.
+pub fn checkin_hours(conn: &Connection, scope: &Scope) -> Result<Vec<HourCount>> {
+    let sql = match scope {
+        Scope::National => "SELECT hour, outcome, n FROM checkin_hours WHERE n > 0 AND ?1 IS NULL
+              ORDER BY hour, outcome"
+            .to_string(),
+        Scope::Entities(_) => format!(
+            "SELECT substr(received_at, 1, 13) AS hour, outcome, count(*) FROM checkins
+              WHERE {} GROUP BY hour, outcome ORDER BY hour, outcome",
+            scope_clause("entity", "?1")
+        ),
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([scope], |r| {
         Ok(HourCount {
             hour: r.get(0)?,
             late: r.get::<_, Receipt>(1)? == Receipt::Late,

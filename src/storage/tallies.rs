@@ -1,17 +1,25 @@
 //! Read-only counts of reception: scans by outcome, check-ins, "votó" marks, MEC tallies,
-//! the late list and the per-MEC list of electors.
+//! the late list and the per-MEC list of electors. What an overseer reads (counts, MEC tallies
+//! and lists) is computed inside an entity scope; a scan is inside when its PEP is.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
-use super::Result;
+use super::{scope_clause, Result};
 use crate::domain::checkin::Outcome;
 use crate::domain::pep::PepId;
+use crate::domain::scope::Scope;
 
-fn count(conn: &Connection, sql: &str) -> Result<i64> {
-    Ok(conn.query_row(sql, [], |r| r.get(0))?)
+/// A count whose SQL has `{scope}` where the scope clause on `column` goes (bound as `?1`).
+fn count(conn: &Connection, sql: &str, column: &str, scope: &Scope) -> Result<i64> {
+    let sql = sql.replace("{scope}", &scope_clause(column, "?1"));
+    Ok(conn.query_row(&sql, [scope], |r| r.get(0))?)
 }
+
+/// Scans inside the scope: nationally every scan, for a scope those whose PEP is inside.
+const SCANS_IN: &str =
+    "(?1 IS NULL OR EXISTS (SELECT 1 FROM peps p WHERE p.id = s.pep AND {scope}))";
 
 /// The independent counts that must agree.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -24,29 +32,46 @@ pub struct ReceptionCounts {
     pub mec_sum: i64,
 }
 
-pub fn reception_counts(conn: &Connection) -> Result<ReceptionCounts> {
+pub fn reception_counts(conn: &Connection, scope: &Scope) -> Result<ReceptionCounts> {
     let tx = conn.unchecked_transaction()?;
-    let mut stmt = tx.prepare("SELECT outcome, count(*) FROM scans GROUP BY outcome")?;
+    let scans_in = SCANS_IN.replace("{scope}", &scope_clause("p.entity", "?1"));
+    let mut stmt = tx.prepare(&format!(
+        "SELECT s.outcome, count(*) FROM scans s WHERE {scans_in} GROUP BY s.outcome"
+    ))?;
     let by: Vec<(Outcome, i64)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([scope], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     drop(stmt);
-    Ok(ReceptionCounts {
-        scans_total: count(&tx, "SELECT count(*) FROM scans")?,
-        scans_by_outcome: by,
-        checkins_accepted: count(
+    let checkins = |outcome: &str| {
+        count(
             &tx,
-            "SELECT count(*) FROM checkins WHERE outcome = 'accepted'",
+            &format!("SELECT count(*) FROM checkins WHERE outcome = '{outcome}' AND {{scope}}"),
+            "entity",
+            scope,
+        )
+    };
+    Ok(ReceptionCounts {
+        scans_total: count(
+            &tx,
+            &format!("SELECT count(*) FROM scans s WHERE {SCANS_IN}"),
+            "p.entity",
+            scope,
         )?,
-        checkins_late: count(&tx, "SELECT count(*) FROM checkins WHERE outcome = 'late'")?,
+        scans_by_outcome: by,
+        checkins_accepted: checkins("accepted")?,
+        checkins_late: checkins("late")?,
         voted_marks: count(
             &tx,
-            "SELECT count(*) FROM electors WHERE voted_at IS NOT NULL",
+            "SELECT count(*) FROM electors WHERE voted_at IS NOT NULL AND {scope}",
+            "entity",
+            scope,
         )?,
         mec_sum: count(
             &tx,
             "SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM checkins
-             WHERE outcome = 'accepted' AND mec IS NOT NULL GROUP BY entity, mec)",
+             WHERE outcome = 'accepted' AND mec IS NOT NULL AND {scope} GROUP BY entity, mec)",
+            "entity",
+            scope,
         )?,
     })
 }
@@ -60,14 +85,16 @@ pub struct MecTally {
     pub received: i64,
 }
 
-pub fn mec_tallies(conn: &Connection) -> Result<Vec<MecTally>> {
-    let mut stmt = conn.prepare(
+pub fn mec_tallies(conn: &Connection, scope: &Scope) -> Result<Vec<MecTally>> {
+    let mut stmt = conn.prepare(&format!(
         "SELECT m.entity, m.mec, count(*),
                 (SELECT count(*) FROM checkins c WHERE c.entity = m.entity AND c.mec = m.mec
                    AND c.outcome = 'accepted')
-         FROM mec_assignments m GROUP BY m.entity, m.mec ORDER BY m.entity, m.mec",
-    )?;
-    let rows = stmt.query_map([], |r| {
+         FROM mec_assignments m WHERE {}
+         GROUP BY m.entity, m.mec ORDER BY m.entity, m.mec",
+        scope_clause("m.entity", "?1")
+    ))?;
+    let rows = stmt.query_map([scope], |r| {
         Ok(MecTally {
             entity: r.get(0)?,
             mec: r.get(1)?,
@@ -124,18 +151,25 @@ pub struct MecElector {
     pub seq: Option<i64>,
 }
 
-pub fn mec_electors(conn: &Connection, entity: &str, mec: i64) -> Result<Vec<MecElector>> {
-    let mut stmt = conn.prepare(
+/// The electors of MEC `entity`-`mec`, none when that entity lies outside `scope`.
+pub fn mec_electors(
+    conn: &Connection,
+    entity: &str,
+    mec: i64,
+    scope: &Scope,
+) -> Result<Vec<MecElector>> {
+    let mut stmt = conn.prepare(&format!(
         "SELECT e.paternal_surname || coalesce(' ' || e.maternal_surname, '') || ' ' || e.given_names,
                 e.elector_key, e.voted_at IS NOT NULL,
                 (SELECT c.seq FROM checkins c JOIN peps p ON p.id = c.pep
                  WHERE p.elector_id = e.id AND c.outcome = 'accepted')
          FROM mec_assignments m JOIN electors e ON e.id = m.elector_id
-         WHERE m.entity = ?1 AND m.mec = ?2
+         WHERE m.entity = ?1 AND m.mec = ?2 AND {}
          ORDER BY e.paternal_surname COLLATE es, e.maternal_surname COLLATE es,
                   e.given_names COLLATE es, e.elector_key",
-    )?;
-    let rows = stmt.query_map(params![entity, mec], |r| {
+        scope_clause("m.entity", "?3")
+    ))?;
+    let rows = stmt.query_map(params![entity, mec, scope], |r| {
         Ok(MecElector {
             name: r.get(0)?,
             elector_key: r.get(1)?,

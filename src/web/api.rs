@@ -31,8 +31,8 @@ pub fn routes() -> Vec<Route> {
     )
 )]
 #[get("/stats")]
-pub fn stats(_client: Api<AnyRole>, app: &State<App>) -> Result<Json<Stats>, ApiError> {
-    Ok(Json(ops::stats::list_stats(&app.db)?))
+pub fn stats(client: Api<AnyRole>, app: &State<App>) -> Result<Json<Stats>, ApiError> {
+    Ok(Json(ops::stats::list_stats(&app.db, client.scope())?))
 }
 
 /// One PEP: its stage, both courier legs with their events, and the receipt of its envelope.
@@ -63,5 +63,10 @@ pub fn pep(
 ) -> Result<Json<PepView>, ApiError> {
     let id = pep_id.map_err(|e| ApiError::new(Status::NotFound, e.to_string()))?;
     let leave = client.leave::<Casework>();
-    Ok(Json(ops::pep_view::pep_view(&app.db, &id, leave.as_ref())?))
+    Ok(Json(ops::pep_view::pep_view(
+        &app.db,
+        &id,
+        client.scope(),
+        leave.as_ref(),
+    )?))
 }

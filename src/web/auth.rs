@@ -1,5 +1,7 @@
 //! Request guards: a signed-in staff member on pages (session cookie) or on the API (bearer
-//! token), admitted only when their role is in the route's policy.
+//! token), admitted only when their role is in the route's policy. The same lookup yields the
+//! account's entity scope ([`Page::scope`], [`Api::scope`]): role and scope are read in this one
+//! place per request, and handlers pass the scope down to every query they make.
 
 use std::marker::PhantomData;
 
@@ -10,6 +12,7 @@ use rocket::request::{FromRequest, Outcome, Request};
 use super::policy::Policy;
 use super::App;
 use crate::domain::personal::{PersonalData, Purpose};
+use crate::domain::scope::Scope;
 use crate::ops::users::{self, Principal};
 
 pub const SESSION_COOKIE: &str = "pep_session";
@@ -47,6 +50,11 @@ impl<P: Policy> Page<P> {
     pub fn leave<U: Purpose>(&self) -> Option<PersonalData<U>> {
         PersonalData::of(self.user.role)
     }
+
+    /// The entities this person may see; every query of the request runs inside it.
+    pub fn scope(&self) -> &Scope {
+        &self.user.scope
+    }
 }
 
 #[rocket::async_trait]
@@ -78,6 +86,11 @@ impl<P: Policy> Api<P> {
     /// Leave to see personal data for purpose `U`, when the token's role has it.
     pub fn leave<U: Purpose>(&self) -> Option<PersonalData<U>> {
         PersonalData::of(self.client.role)
+    }
+
+    /// The entities this token may see; every query of the request runs inside it.
+    pub fn scope(&self) -> &Scope {
+        &self.client.scope
     }
 }
 

@@ -1,6 +1,6 @@
 //! The dashboard (`GET /`, every role): the election, PEPs by stage per entity and per country
 //! with their charts, envelopes received per day, and each table as CSV
-//! (`GET /dashboard/<table>`).
+//! (`GET /dashboard/<table>`), and the maps (`web::maps`); all inside the account's scope.
 
 use rocket::http::{ContentType, Header, Status};
 use rocket::request::FromParam;
@@ -8,12 +8,12 @@ use rocket::{get, routes, Responder, Route, State};
 use rocket_dyn_templates::{context, Template};
 
 use super::auth::Page;
-use super::charts;
 use super::csrf::CsrfToken;
 use super::error::PageError;
 use super::policy::AnyRole;
 use super::views::ElectionView;
 use super::App;
+use super::{charts, maps};
 use crate::ops::{self, progress};
 
 pub fn routes() -> Vec<Route> {
@@ -59,8 +59,16 @@ pub fn dashboard(
     csrf: CsrfToken,
     app: &State<App>,
 ) -> Result<Template, PageError> {
-    let (election, p) = progress::progress(&app.db)?;
-    let electors = ops::stats::list_stats(&app.db)?.electors;
+    let (election, p) = progress::progress(&app.db, page.scope())?;
+    let electors = ops::stats::list_stats(&app.db, page.scope())?.electors;
+    let maps = maps::all(&ops::maps::map_data(&app.db, page.scope())?);
+    let mut election_view = ElectionView::from(&election);
+    if let Some(codes) = page.scope().entity_codes() {
+        // An OPL's board names only its own entities.
+        election_view
+            .entities
+            .retain(|e| codes.iter().any(|c| e.starts_with(c.as_str())));
+    }
     let received: i64 = p.daily.iter().map(|d| d.accepted).sum();
     let late: i64 = p.daily.iter().map(|d| d.late).sum();
     Ok(Template::render(
@@ -69,7 +77,8 @@ pub fn dashboard(
             title: "Tablero",
             user: &page.user,
             csrf: csrf.0,
-            election: ElectionView::from(&election),
+            election: election_view,
+            maps,
             electors,
             received,
             late,
@@ -90,12 +99,12 @@ pub struct CsvFile {
 /// One table of the dashboard as CSV (UTF-8, comma-separated, a header row).
 #[get("/dashboard/<table>")]
 pub fn dashboard_csv(
-    _page: Page<AnyRole>,
+    page: Page<AnyRole>,
     table: Result<Table, &str>,
     app: &State<App>,
 ) -> Result<CsvFile, PageError> {
     let table = table.map_err(|_| PageError::new(Status::NotFound, "Tabla desconocida."))?;
-    let (_, p) = progress::progress(&app.db)?;
+    let (_, p) = progress::progress(&app.db, page.scope())?;
     let body = match table {
         Table::ByEntity => progress::stage_csv(&p.by_entity, "Entidad"),
         Table::ByCountry => progress::stage_csv(&p.by_country, "País"),

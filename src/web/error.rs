@@ -61,7 +61,10 @@ pub fn status_of(e: &OpsError) -> Status {
             ElectionFileError::OtherElection { .. } | ElectionFileError::EntityInUse(_) => CONFLICT,
         },
         OpsError::Account(e) => match e {
-            AccountError::BadName(_) | AccountError::ShortPassword(_) => INVALID,
+            AccountError::BadName(_)
+            | AccountError::ShortPassword(_)
+            | AccountError::ScopedRole(_)
+            | AccountError::BadScope(_) => INVALID,
             AccountError::TokenTaken(_) => CONFLICT,
             AccountError::NoSuchToken(_) | AccountError::NoSuchUser(_) => NOT_FOUND,
         },

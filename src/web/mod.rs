@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod error;
 pub mod headers;
 pub mod lookup;
+pub mod maps;
 pub mod methods;
 pub mod openapi;
 pub mod pages;

@@ -191,7 +191,7 @@ pub fn reconciliation(
     csrf: CsrfToken,
     app: &State<App>,
 ) -> Result<Template, PageError> {
-    let r = ops::reconcile::reconcile(&app.db)?;
+    let r = ops::reconcile::reconcile(&app.db, page.scope())?;
     let records = page.leave::<PrintedRecords>().is_some();
     Ok(Template::render(
         "reconciliation",
@@ -201,10 +201,10 @@ pub fn reconciliation(
 
 #[get("/reception/reconciliation.csv")]
 pub fn reconciliation_csv(
-    _page: Page<Oversight>,
+    page: Page<Oversight>,
     app: &State<App>,
 ) -> Result<(ContentType, Vec<u8>), PageError> {
-    let r = ops::reconcile::reconcile(&app.db)?;
+    let r = ops::reconcile::reconcile(&app.db, page.scope())?;
     Ok((ContentType::CSV, ops::reconcile::reconciliation_csv(&r)))
 }
 
@@ -299,7 +299,15 @@ pub fn mec_list_pdf(
     let leave = records_leave(&page)?;
     let entity = entity.map_err(|e| PageError::new(Status::NotFound, e.to_string()))?;
     let actor = page.user.actor();
-    let pdf = ops::reception_docs::mec_list(&app.db, entity, mec, &leave, &actor, app.clock.now())?;
+    let pdf = ops::reception_docs::mec_list(
+        &app.db,
+        entity,
+        mec,
+        page.scope(),
+        &leave,
+        &actor,
+        app.clock.now(),
+    )?;
     Ok((ContentType::PDF, pdf))
 }
 
@@ -313,7 +321,14 @@ pub fn mec_act_pdf(
 ) -> Result<(ContentType, Vec<u8>), PageError> {
     let entity = entity.map_err(|e| PageError::new(Status::NotFound, e.to_string()))?;
     let actor = page.user.actor();
-    let pdf = ops::reception_docs::custody_act(&app.db, entity, mec, &actor, app.clock.now())?;
+    let pdf = ops::reception_docs::custody_act(
+        &app.db,
+        entity,
+        mec,
+        page.scope(),
+        &actor,
+        app.clock.now(),
+    )?;
     Ok((ContentType::PDF, pdf))
 }
 

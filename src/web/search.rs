@@ -32,7 +32,13 @@ pub fn search_page(
     let q: String = q.unwrap_or("").trim().chars().take(200).collect();
     let (status, results, error) = match search::classify(&q) {
         None => (Status::Ok, None, None),
-        Some(query) => match search::search(&app.db, &query, page.unwrap_or(1), leave.as_ref()) {
+        Some(query) => match search::search(
+            &app.db,
+            &query,
+            page.unwrap_or(1),
+            p.scope(),
+            leave.as_ref(),
+        ) {
             Ok(r) => (Status::Ok, Some(r), None),
             Err(e) => match refusal(&e, false) {
                 Some(m) => (Status::UnprocessableEntity, None, Some(m)),
@@ -60,7 +66,7 @@ pub fn pep_page(
     let id = pep_id.map_err(|e| PageError::new(Status::NotFound, e.to_string()))?;
     let leave: Option<PersonalData<Casework>> = p.leave();
     let reveal = leave.is_some();
-    let d = dossier::dossier(&app.db, &id, leave.as_ref())?;
+    let d = dossier::dossier(&app.db, &id, p.scope(), leave.as_ref())?;
     // Only a PEP id is echoed back from the query string.
     let reissued = reissued.filter(|r| PepId::parse(r).is_ok());
     Ok(Template::render(

@@ -38,8 +38,8 @@ fn page(
     error: Option<String>,
 ) -> Result<Template, PageError> {
     let e = ops::election::current(&app.db)?;
-    let batches = ops::batches::list(&app.db)?;
-    let unbatched = ops::batches::unbatched(&app.db)?;
+    let batches = ops::batches::list(&app.db, &user.scope)?;
+    let unbatched = ops::batches::unbatched(&app.db, &user.scope)?;
     Ok(Template::render(
         "batches",
         context! { title: "Lotes de envío", user, csrf, batches, unbatched, entities: e.entities, message, error },

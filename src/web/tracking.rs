@@ -85,7 +85,7 @@ pub fn queues_page(
         Err(e) => (QueueSettings::default(), Some(e)),
     };
     let now = app.clock.now();
-    let q = queues::queues(&app.db, settings, now, SHOWN)?;
+    let q = queues::queues(&app.db, settings, now, page.scope(), SHOWN)?;
     Ok(Template::render(
         "queues",
         context! {

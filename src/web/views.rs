@@ -44,18 +44,23 @@ pub fn thousands(
     let Some(n) = value.as_i64() else {
         return Ok(value.clone());
     };
+    Ok(group_thousands(n).into())
+}
+
+/// An integer with thousands separated as in Mexico (1,882,345).
+pub fn group_thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
     if n < 0 {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
     }
-    Ok(out.into())
+    out
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use pep_tracker::domain::pep::PepId;
 use pep_tracker::domain::role::Role;
+use pep_tracker::domain::scope::Scope;
 use pep_tracker::domain::stage::Stage;
 use pep_tracker::domain::tracking::{apply, LegStatus, TrackingEvent};
 use pep_tracker::ops::checkin::{check_in_all, Station};
@@ -75,7 +76,10 @@ fn reissue(app: &TestApp, pep: &str) -> String {
 }
 
 fn counts_by_stage(app: &TestApp) -> std::collections::HashMap<Stage, i64> {
-    let counts = app.db.read(stage::stage_counts).unwrap();
+    let counts = app
+        .db
+        .read(|c| stage::stage_counts(c, &Scope::National))
+        .unwrap();
     let scanned = app.db.read(stage::stage_counts_by_scan).unwrap();
     assert_eq!(counts, scanned, "stage_counts differs from a GROUP BY");
     let mut by = std::collections::HashMap::new();

@@ -230,7 +230,14 @@ fn mec_lists_order_names_in_spanish_not_by_bytes() {
     }
     let list = app
         .db
-        .read(|c| pep_tracker::storage::tallies::mec_electors(c, "20", 1))
+        .read(|c| {
+            pep_tracker::storage::tallies::mec_electors(
+                c,
+                "20",
+                1,
+                &pep_tracker::domain::scope::Scope::National,
+            )
+        })
         .unwrap();
     let surnames: Vec<&str> = list
         .iter()

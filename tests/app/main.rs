@@ -25,6 +25,7 @@ mod personal_data;
 mod reception;
 mod reports;
 mod routes_and_roles;
+mod scopes;
 mod search;
 mod sessions;
 mod shipping;

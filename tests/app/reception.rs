@@ -6,6 +6,7 @@ use pep_tracker::domain::entity::EntityCode;
 use pep_tracker::domain::pep::PepId;
 use pep_tracker::domain::personal::{PersonalData, PrintedRecords};
 use pep_tracker::domain::role::Role;
+use pep_tracker::domain::scope::Scope;
 use pep_tracker::ops::checkin_queue::{CheckinQueue, MAX_GROUP};
 use pep_tracker::ops::{self, Actor};
 use rocket::http::{ContentType, Header, Status};
@@ -239,7 +240,7 @@ fn reconciliation_accounts_for_every_scan_and_matches_votes_and_mecs() {
     }
     scan(&client, &token, &app.code_of(&peps[0]), "m");
     scan(&client, &token, "nonsense", "m");
-    let r = ops::reconcile::reconcile(&app.db).unwrap();
+    let r = ops::reconcile::reconcile(&app.db, &Scope::National).unwrap();
     assert_eq!(r.scans_total, 7);
     assert!(r.all_ok, "{:?}", r.checks);
     let mec_total: i64 = r.mecs.iter().map(|m| m.received).sum();
@@ -248,7 +249,7 @@ fn reconciliation_accounts_for_every_scan_and_matches_votes_and_mecs() {
     app.raw_sql()
         .execute("UPDATE electors SET voted_at = '2030-01-01' WHERE voted_at IS NULL AND id = (SELECT min(id) FROM electors WHERE voted_at IS NULL)", [])
         .unwrap();
-    let r = ops::reconcile::reconcile(&app.db).unwrap();
+    let r = ops::reconcile::reconcile(&app.db, &Scope::National).unwrap();
     assert!(!r.all_ok);
     let bad: Vec<_> = r.checks.iter().filter(|c| !c.ok).collect();
     assert_eq!(bad.len(), 1);
@@ -316,8 +317,16 @@ fn the_mec_list_marks_voto_and_the_late_list_names_the_sender() {
     );
     let leave = PersonalData::<PrintedRecords>::of(Role::Reception).unwrap();
     let now = Utc::now();
-    let list =
-        ops::reception_docs::mec_list(&app.db, entity, mec, &leave, &Actor::system(), now).unwrap();
+    let list = ops::reception_docs::mec_list(
+        &app.db,
+        entity,
+        mec,
+        &Scope::National,
+        &leave,
+        &Actor::system(),
+        now,
+    )
+    .unwrap();
     assert!(list.starts_with(b"%PDF-"));
     ops::election_cutoff::change_cutoff(
         &app.db,
@@ -329,12 +338,26 @@ fn the_mec_list_marks_voto_and_the_late_list_names_the_sender() {
     .unwrap();
     scan(&client, &token, &app.code_of(&peps[1]), "m");
     let late = ops::reception_docs::late_list(&app.db, &leave, &Actor::system(), now).unwrap();
-    let act =
-        ops::reception_docs::custody_act(&app.db, entity, mec, &Actor::system(), now).unwrap();
+    let act = ops::reception_docs::custody_act(
+        &app.db,
+        entity,
+        mec,
+        &Scope::National,
+        &Actor::system(),
+        now,
+    )
+    .unwrap();
     assert!(act.starts_with(b"%PDF-"));
-    assert!(
-        ops::reception_docs::mec_list(&app.db, entity, 99, &leave, &Actor::system(), now).is_err()
-    );
+    assert!(ops::reception_docs::mec_list(
+        &app.db,
+        entity,
+        99,
+        &Scope::National,
+        &leave,
+        &Actor::system(),
+        now
+    )
+    .is_err());
     let Some(text) = pdf_text(&list) else {
         assert!(
             std::env::var_os("CI").is_none(),

@@ -17,6 +17,7 @@ pub(crate) fn concrete(path: &str) -> String {
         .replace("<entity>", "20")
         .replace("<mec>", "1")
         .replace("<table>", "entidades.csv")
+        .replace("<name>", "nadie")
 }
 
 fn denied(status: Status, location: Option<&str>, api: bool) -> bool {

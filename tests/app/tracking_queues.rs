@@ -2,6 +2,7 @@
 
 use chrono::{Duration, Utc};
 use pep_tracker::domain::role::Role;
+use pep_tracker::domain::scope::Scope;
 use pep_tracker::ops::queues::{queues, QueueSettings};
 use pep_tracker::storage::ts;
 use rocket::http::Status;
@@ -43,7 +44,14 @@ fn scenario(app: &TestApp) -> Vec<String> {
 fn each_queue_lists_exactly_the_legs_its_rule_names() {
     let app = TestApp::new();
     let peps = scenario(&app);
-    let q = queues(&app.db, QueueSettings::default(), Utc::now(), 100).unwrap();
+    let q = queues(
+        &app.db,
+        QueueSettings::default(),
+        Utc::now(),
+        &Scope::National,
+        100,
+    )
+    .unwrap();
     assert_eq!(
         pep_ids(&q.to_reissue),
         vec![peps[1].clone(), peps[0].clone()]
@@ -66,7 +74,14 @@ fn each_queue_lists_exactly_the_legs_its_rule_names() {
 fn envelopes_are_not_at_risk_before_the_days_preceding_the_cutoff() {
     let app = TestApp::upcoming();
     ship(&app, 3);
-    let q = queues(&app.db, QueueSettings::default(), Utc::now(), 100).unwrap();
+    let q = queues(
+        &app.db,
+        QueueSettings::default(),
+        Utc::now(),
+        &Scope::National,
+        100,
+    )
+    .unwrap();
     assert_eq!(q.at_risk.total, 0);
     assert!(q.at_risk_from > Utc::now());
 }

@@ -103,13 +103,16 @@ fn every_combination_of_facts_gets_its_stage_and_the_counts_stay_exact() {
     // A second pass changes nothing.
     assert_eq!(refresh_stage(&tx, &ids).unwrap(), 0);
     assert_eq!(
-        stage_counts(&tx).unwrap(),
+        stage_counts(&tx, &Scope::National).unwrap(),
         stage_counts_by_scan(&tx).unwrap()
     );
-    let stages: std::collections::HashSet<Stage> =
-        stage_counts(&tx).unwrap().iter().map(|c| c.stage).collect();
+    let stages: std::collections::HashSet<Stage> = stage_counts(&tx, &Scope::National)
+        .unwrap()
+        .iter()
+        .map(|c| c.stage)
+        .collect();
     assert_eq!(stages.len(), Stage::ALL.len(), "every stage occurs");
-    let hours = checkin_hours(&tx).unwrap();
+    let hours = checkin_hours(&tx, &Scope::National).unwrap();
     assert_eq!(hours.len(), 2);
     assert!(hours.iter().all(|h| h.hour == "2022-06-04T13"));
 }
@@ -132,9 +135,13 @@ fn counts_follow_inserts_updates_and_deletes_of_peps() {
     conn.execute("DELETE FROM peps WHERE id = 6", []).unwrap();
     let tx = conn.transaction().unwrap();
     assert_eq!(
-        stage_counts(&tx).unwrap(),
+        stage_counts(&tx, &Scope::National).unwrap(),
         stage_counts_by_scan(&tx).unwrap()
     );
-    let total: i64 = stage_counts(&tx).unwrap().iter().map(|c| c.n).sum();
+    let total: i64 = stage_counts(&tx, &Scope::National)
+        .unwrap()
+        .iter()
+        .map(|c| c.n)
+        .sum();
     assert_eq!(total, 5);
 }

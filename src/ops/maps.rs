@@ -1,0 +1,89 @@
+//! The numbers of the choropleths: PEPs in force and the return rate (envelopes received on
+//! time, per cent of the PEPs in force, like the dashboard's tables) by country of residence
+//! and by US state, for the entities inside a scope. Reads only maintained counts.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::Result;
+use crate::domain::geo;
+use crate::domain::scope::Scope;
+use crate::domain::stage::Stage;
+use crate::storage::{maps, stage, Db, StorageError};
+
+/// One country or state on a map.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Area {
+    /// ISO 3166-1 alpha-2 for countries, the USPS code for states.
+    pub code: String,
+    /// Its name in Spanish where known (countries), else the code.
+    pub name: String,
+    /// PEPs in force (every stage but voided).
+    pub peps: i64,
+    /// Envelopes received on time.
+    pub received: i64,
+}
+
+impl Area {
+    /// Received on time, per cent of the PEPs in force (one decimal); `None` without PEPs.
+    pub fn rate(&self) -> Option<f64> {
+        (self.peps > 0).then(|| (self.received as f64 * 1000.0 / self.peps as f64).round() / 10.0)
+    }
+}
+
+/// Both maps' numbers, read in one snapshot.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MapData {
+    /// Most PEPs first.
+    pub countries: Vec<Area>,
+    /// Most PEPs first.
+    pub us_states: Vec<Area>,
+}
+
+fn fold(
+    items: impl Iterator<Item = (String, Stage, i64)>,
+    name: impl Fn(&str) -> String,
+) -> Vec<Area> {
+    let mut by: BTreeMap<String, Area> = BTreeMap::new();
+    for (code, s, n) in items {
+        let a = by.entry(code.clone()).or_insert_with(|| Area {
+            name: name(&code),
+            code,
+            peps: 0,
+            received: 0,
+        });
+        if s != Stage::Voided {
+            a.peps += n;
+        }
+        if s == Stage::Received {
+            a.received += n;
+        }
+    }
+    let mut list: Vec<Area> = by.into_values().filter(|a| a.peps > 0).collect();
+    list.sort_by(|a, b| b.peps.cmp(&a.peps).then(a.code.cmp(&b.code)));
+    list
+}
+
+/// The maps of the entities inside `scope`.
+pub fn map_data(db: &Db, scope: &Scope) -> Result<MapData> {
+    let (counts, states) = db.read(|c| -> Result<_> {
+        let tx = c.unchecked_transaction().map_err(StorageError::from)?;
+        Ok((
+            stage::stage_counts(&tx, scope)?,
+            maps::us_state_counts(&tx, scope)?,
+        ))
+    })?;
+    let countries = fold(
+        counts.into_iter().map(|c| (c.country, c.stage, c.n)),
+        |code| geo::country(code).map_or(code.to_string(), |k| k.name_es.to_string()),
+    );
+    let us_states = fold(
+        states.into_iter().map(|c| (c.region, c.stage, c.n)),
+        str::to_string,
+    );
+    Ok(MapData {
+        countries,
+        us_states,
+    })
+}

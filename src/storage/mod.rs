@@ -14,6 +14,7 @@ pub mod pep_record;
 pub mod peps;
 pub mod queues;
 pub mod reception;
+pub mod scan_ids;
 pub mod schema;
 pub mod search;
 pub mod sql_types;

@@ -31,29 +31,43 @@
     );
     var n = document.querySelector('.n[data-outcome="' + r.outcome + '"]');
     if (n) n.textContent = String(parseInt(n.textContent, 10) + 1);
+    if (window.PepSound) window.PepSound.play(r.outcome);
   }
 
   function fail(message) {
     verdict.className = "verdict v-invalid";
     verdict.replaceChildren(el("v-label", "ERROR"), el("v-reason", message));
+    if (window.PepSound) window.PepSound.play("error");
   }
 
+  // A scan set aside while the server cannot be reached (static/station-offline.js).
+  function pending(rec) {
+    verdict.className = "verdict v-pending";
+    verdict.replaceChildren(
+      el("v-label", "PENDIENTE · SIN CONEXIÓN"),
+      el("v-mec", "Aparte el sobre en orden: posición " + rec.position),
+      el("v-reason", "Se registrará en cuanto el servidor responda; la lista de abajo mostrará su veredicto."),
+      el("v-meta", rec.code)
+    );
+    if (window.PepSound) window.PepSound.play("pending");
+  }
+
+  // One scan, from the scanner, the keyboard or the camera: queued and sent in order.
+  function submitCode(text) {
+    if (!text.trim()) return;
+    if (!station.value.trim()) { fail("escriba el nombre de la estación"); station.focus(); return; }
+    window.PepQueue.scan(text, station.value.trim());
+  }
+
+  window.PepStation = { paint: paint, fail: fail, pending: pending, submit: submitCode };
+
   form.addEventListener("submit", function (ev) {
-    if (!window.fetch) return; // plain form post
+    if (!window.fetch || !window.PepQueue || !window.indexedDB) return; // plain form post
     ev.preventDefault();
-    var body = new URLSearchParams(new FormData(form));
+    var text = code.value;
     code.value = "";
     code.focus();
-    fetch("/station/scan", { method: "POST", body: body, credentials: "same-origin",
-                             headers: { "Accept": "application/json" } })
-      .then(function (resp) {
-        return resp.json().then(function (j) {
-          if (!resp.ok) throw new Error(j.error || ("HTTP " + resp.status));
-          return j;
-        });
-      })
-      .then(paint)
-      .catch(function (e) { fail(e.message + " — el sobre NO quedó registrado; escanee de nuevo"); });
+    submitCode(text);
   });
 
   // The countdown runs on the server's clock (simulated in demos and drills): the page gives

@@ -16,6 +16,7 @@ pub mod mec;
 pub mod pep;
 pub mod personal;
 pub mod role;
+pub mod scan_id;
 pub mod scope;
 pub mod stage;
 pub mod text;

@@ -11,7 +11,9 @@ use crate::clock::Clock;
 use crate::domain::checkin::{self, Outcome, PepFacts, StationName, Verdict};
 use crate::domain::code::{self, CodeId};
 use crate::domain::election::Election;
+use crate::domain::scan_id::ScanId;
 use crate::storage::reception::{self, ScanContext, ScanTarget};
+use crate::storage::scan_ids::{self, KeptVerdict};
 use crate::storage::{audit, election, Db};
 
 /// Who scans and where.
@@ -59,6 +61,26 @@ pub struct CheckinResult {
     /// The same instant in the election's time zone, for screens.
     pub received_local: String,
     pub station: String,
+    /// The station-made scan id, when the station named the scan.
+    pub scan_id: Option<String>,
+    /// When the station says it scanned (RFC 3339, UTC): its claim, recorded, never judged.
+    #[schema(format = DateTime)]
+    pub scanned_at: Option<String>,
+    /// When the server first saw a named scan (RFC 3339, UTC): the cutoff is judged on it.
+    #[schema(format = DateTime)]
+    pub seen_at: Option<String>,
+    /// True when this scan id was decided before: the answer is that first verdict.
+    pub repeated: bool,
+}
+
+/// A scan the station named before sending ([`ScanId`]), as the server first saw it.
+#[derive(Debug, Clone)]
+pub struct NamedScan {
+    pub id: ScanId,
+    /// The browser's claim of when it scanned.
+    pub scanned_at: Option<DateTime<Utc>>,
+    /// When the request reached the server.
+    pub seen_at: DateTime<Utc>,
 }
 
 /// A scan read and its signature checked: pure work, done on the caller's thread before the
@@ -67,6 +89,7 @@ pub struct CheckinResult {
 pub struct Scan {
     input: String,
     code: std::result::Result<CodeId, Verdict>,
+    named: Option<NamedScan>,
 }
 
 impl Scan {
@@ -78,6 +101,15 @@ impl Scan {
         Scan {
             input: input.to_string(),
             code: checkin::check_code(parsed),
+            named: None,
+        }
+    }
+
+    /// The same scan under the station's scan id: decided once, however often it is sent.
+    pub fn named(self, named: NamedScan) -> Scan {
+        Scan {
+            named: Some(named),
+            ..self
         }
     }
 }
@@ -89,6 +121,55 @@ pub struct Recorded {
     target: Option<ScanTarget>,
     sequence: Option<i64>,
     at: DateTime<Utc>,
+    /// A named scan's kept verdict, and whether it was kept before this scan.
+    named: Option<(ScanId, KeptVerdict, bool)>,
+}
+
+/// The first verdict on a named scan that was seen before.
+fn repeat_of(tx: &Transaction, scan: &Scan) -> Result<Option<Recorded>> {
+    let Some(n) = &scan.named else {
+        return Ok(None);
+    };
+    Ok(scan_ids::kept(tx, &n.id)?.map(|k| Recorded {
+        verdict: Verdict {
+            outcome: k.outcome,
+            reason: k.reason.clone(),
+        },
+        target: None,
+        sequence: k.sequence,
+        at: k.decided_at,
+        named: Some((n.id.clone(), k, true)),
+    }))
+}
+
+/// Keeps a named scan's first verdict beside its scans row.
+fn keep_named(
+    tx: &Transaction,
+    scan: &Scan,
+    row: i64,
+    rec: &mut Recorded,
+    who: &Station,
+) -> Result<()> {
+    let Some(n) = &scan.named else {
+        return Ok(());
+    };
+    let t = rec.target.as_ref();
+    let accepted = rec.verdict.outcome == Outcome::Accepted;
+    let kept = KeptVerdict {
+        outcome: rec.verdict.outcome,
+        reason: rec.verdict.reason.clone(),
+        pep_id: t.map(|t| t.pep_id.to_string()),
+        entity: t.map(|t| t.entity.clone()),
+        mec: t.and_then(|t| t.mec).filter(|_| accepted),
+        sequence: rec.sequence,
+        station: who.station.clone(),
+        scanned_at: n.scanned_at,
+        seen_at: n.seen_at,
+        decided_at: rec.at,
+    };
+    scan_ids::keep(tx, &n.id, row, &kept)?;
+    rec.named = Some((n.id.clone(), kept, false));
+    Ok(())
 }
 
 /// Decides and records one scan inside `tx`, its audit record on `chain`. Only database
@@ -101,6 +182,11 @@ fn record_tx(
     cutoff: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<Recorded> {
+    if let Some(first) = repeat_of(tx, scan)? {
+        return Ok(first);
+    }
+    // A named scan is judged on the time the server first saw it, never the browser's.
+    let judged_at = scan.named.as_ref().map_or(now, |n| n.seen_at);
     let ctx = ScanContext {
         station: &who.station,
         operator: &who.operator,
@@ -114,7 +200,7 @@ fn record_tx(
                 voided: t.voided,
                 prior: t.prior.clone(),
             });
-            (checkin::decide(facts.as_ref(), now, cutoff), target)
+            (checkin::decide(facts.as_ref(), judged_at, cutoff), target)
         }
     };
     let mut sequence = None;
@@ -129,7 +215,7 @@ fn record_tx(
     } else if verdict.outcome == Outcome::Duplicate {
         sequence = target.as_ref().and_then(|t| t.prior_seq);
     }
-    reception::insert_scan(
+    let row = reception::insert_scan(
         tx,
         &ctx,
         &scan.input,
@@ -154,17 +240,24 @@ fn record_tx(
         },
         now,
     )?;
-    Ok(Recorded {
+    let mut rec = Recorded {
         verdict,
         target,
         sequence,
         at: now,
-    })
+        named: None,
+    };
+    keep_named(tx, scan, row, &mut rec, who)?;
+    Ok(rec)
 }
 
 impl Recorded {
     /// The answer to the station, with times in UTC and in the election's zone.
     pub fn answer(self, election: &Election, who: &Station) -> CheckinResult {
+        if let Some((id, k, true)) = self.named {
+            return repeated_answer(election, id, k);
+        }
+        let named = self.named.map(|(id, k, _)| (id, k));
         let accepted = self.verdict.outcome == Outcome::Accepted;
         let t = self.target;
         CheckinResult {
@@ -178,7 +271,34 @@ impl Recorded {
             received_at: crate::storage::ts(self.at),
             received_local: election.local(self.at),
             station: who.station.clone(),
+            scan_id: named.as_ref().map(|(id, _)| id.as_str().to_string()),
+            scanned_at: named
+                .as_ref()
+                .and_then(|(_, k)| k.scanned_at)
+                .map(crate::storage::ts),
+            seen_at: named.map(|(_, k)| crate::storage::ts(k.seen_at)),
+            repeated: false,
         }
+    }
+}
+
+/// The answer to a scan id seen before: its first verdict, as first answered.
+fn repeated_answer(election: &Election, id: ScanId, k: KeptVerdict) -> CheckinResult {
+    CheckinResult {
+        outcome: k.outcome,
+        label: k.outcome.label_es(),
+        reason: k.reason,
+        pep_id: k.pep_id,
+        entity: k.entity,
+        mec: k.mec,
+        sequence: k.sequence,
+        received_at: crate::storage::ts(k.decided_at),
+        received_local: election.local(k.decided_at),
+        station: k.station,
+        scan_id: Some(id.as_str().to_string()),
+        scanned_at: k.scanned_at.map(crate::storage::ts),
+        seen_at: Some(crate::storage::ts(k.seen_at)),
+        repeated: true,
     }
 }
 

@@ -8,11 +8,14 @@ use std::sync::Arc;
 
 use tokio::sync::oneshot;
 
-use super::checkin::{record_all, CheckinResult, Recorded, Scan, Station};
+use super::checkin::{record_all, CheckinResult, NamedScan, Recorded, Scan, Station};
 use super::errors::CheckinError;
 use super::Result;
+use chrono::{DateTime, Utc};
+
 use crate::clock::SharedClock;
 use crate::domain::election::Election;
+use crate::domain::scan_id::ScanId;
 use crate::storage::Db;
 
 /// Most check-ins sharing one commit.
@@ -64,7 +67,29 @@ impl CheckinQueue {
     /// Reads the code here, queues the scan and waits for its durable verdict. Only the
     /// database work happens on the writer thread.
     pub async fn submit(&self, key: &[u8; 32], input: &str, who: Station) -> Result<CheckinResult> {
-        let scan = Scan::read(key, input);
+        self.decide(Scan::read(key, input), who).await
+    }
+
+    /// As [`submit`](Self::submit), for a scan the station named: seen now (the cutoff is
+    /// judged on this time), decided once however often it is sent; a repeat answers the
+    /// first verdict. `scanned_at` is the browser's claim, only recorded.
+    pub async fn submit_named(
+        &self,
+        key: &[u8; 32],
+        input: &str,
+        who: Station,
+        id: ScanId,
+        scanned_at: Option<DateTime<Utc>>,
+    ) -> Result<CheckinResult> {
+        let named = NamedScan {
+            id,
+            scanned_at,
+            seen_at: self.clock.now(),
+        };
+        self.decide(Scan::read(key, input).named(named), who).await
+    }
+
+    async fn decide(&self, scan: Scan, who: Station) -> Result<CheckinResult> {
         let (reply, answer) = oneshot::channel();
         self.jobs
             .send(Job {

@@ -18,6 +18,7 @@ pub mod peps;
 pub mod queues;
 pub mod reception;
 pub mod reports;
+pub mod scan_ids;
 pub mod schema;
 pub mod search;
 pub mod sql_types;

@@ -17,6 +17,7 @@ use super::App;
 use crate::domain::checkin::StationName;
 use crate::domain::entity::{BadEntityCode, EntityCode};
 use crate::domain::personal::{PersonalData, PrintedRecords};
+use crate::domain::scan_id::ScanId;
 use crate::ops::checkin::{CheckinResult, Station};
 use crate::ops::{self, OpsError};
 
@@ -48,9 +49,58 @@ pub struct ScanForm<'r> {
     /// Kept as a result so that a bad name is answered in the route's own format.
     station: form::Result<'r, StationName>,
     code: ScanText,
+    /// The station's name for this scan (the station page sends one; a repeat of it answers
+    /// the first verdict).
+    scan_id: Option<form::Result<'r, ScanId>>,
+    /// When the station says it scanned (RFC 3339): recorded, never judged.
+    scanned_at: Option<form::Result<'r, Claimed>>,
+}
+
+type Instant = chrono::DateTime<chrono::Utc>;
+
+/// A time the browser claims, read at the edge.
+pub struct Claimed(Instant);
+
+#[rocket::async_trait]
+impl<'v> form::FromFormField<'v> for Claimed {
+    fn from_value(field: form::ValueField<'v>) -> form::Result<'v, Self> {
+        chrono::DateTime::parse_from_rfc3339(field.value)
+            .map(|t| Claimed(t.with_timezone(&chrono::Utc)))
+            .map_err(|_| form::Error::validation("scanned_at: fecha RFC 3339").into())
+    }
+}
+
+#[rocket::async_trait]
+impl<'v> form::FromFormField<'v> for ScanId {
+    fn from_value(field: form::ValueField<'v>) -> form::Result<'v, Self> {
+        ScanId::parse(field.value).map_err(|e| form::Error::validation(e.to_string()).into())
+    }
+}
+
+/// The first error of a form field, worded for the station.
+fn field_error(errors: &form::Errors<'_>, what: &str) -> String {
+    errors
+        .iter()
+        .next()
+        .map_or_else(|| format!("{what}: no válido"), |e| e.kind.to_string())
 }
 
 impl ScanForm<'_> {
+    /// The scan id and the claimed scan time, when sent, or why one was refused.
+    fn named(&self) -> Result<(Option<ScanId>, Option<Instant>), String> {
+        let id = match &self.scan_id {
+            Some(Ok(id)) => Some(id.clone()),
+            Some(Err(e)) => return Err(field_error(e, "scan_id")),
+            None => None,
+        };
+        let at = match &self.scanned_at {
+            Some(Ok(c)) => Some(c.0),
+            Some(Err(e)) => return Err(field_error(e, "scanned_at")),
+            None => None,
+        };
+        Ok((id, at))
+    }
+
     /// The station, or the reason its name was refused.
     fn station(&self) -> Result<&StationName, String> {
         self.station.as_ref().map_err(|errors| {
@@ -133,7 +183,18 @@ pub async fn station_scan(
         .station()
         .map_err(|m| ApiError::new(Status::UnprocessableEntity, m))?;
     let who = Station::at(station, page.user.actor().as_str());
-    Ok(Json(submit(app, &form.code, who).await?))
+    let (scan_id, claimed) = form
+        .named()
+        .map_err(|m| ApiError::new(Status::UnprocessableEntity, m))?;
+    let result = match scan_id {
+        Some(id) => {
+            app.checkins
+                .submit_named(&app.code_key, form.code.as_str(), who, id, claimed)
+                .await?
+        }
+        None => submit(app, &form.code, who).await?,
+    };
+    Ok(Json(result))
 }
 
 /// A scanned return-envelope code and the station that scanned it.

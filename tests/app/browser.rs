@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use crate::support::{TestApp, PASSWORD};
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -19,7 +19,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn wait_for_port(port: u16, what: &str) {
+pub(crate) fn wait_for_port(port: u16, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "{what} did not start");
@@ -27,7 +27,7 @@ fn wait_for_port(port: u16, what: &str) {
     }
 }
 
-struct Killed(Child);
+pub(crate) struct Killed(pub(crate) Child);
 impl Drop for Killed {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -36,17 +36,17 @@ impl Drop for Killed {
 }
 
 /// The W3C WebDriver key of an element reference.
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+pub(crate) const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// A minimal W3C WebDriver client over blocking HTTP.
-struct Browser {
-    http: reqwest::Client,
-    rt: tokio::runtime::Runtime,
-    base: String,
+pub(crate) struct Browser {
+    pub(crate) http: reqwest::Client,
+    pub(crate) rt: tokio::runtime::Runtime,
+    pub(crate) base: String,
 }
 
 impl Browser {
-    fn call(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
+    pub(crate) fn call(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
         let url = format!("{}{path}", self.base);
         self.rt.block_on(async {
             let v: Value = self
@@ -62,10 +62,10 @@ impl Browser {
             v["value"].clone()
         })
     }
-    fn post(&self, path: &str, body: Value) -> Value {
+    pub(crate) fn post(&self, path: &str, body: Value) -> Value {
         self.call(reqwest::Method::POST, path, body)
     }
-    fn get(&self, path: &str) -> Value {
+    pub(crate) fn get(&self, path: &str) -> Value {
         self.rt.block_on(async {
             let v: Value = self
                 .http
@@ -80,7 +80,7 @@ impl Browser {
         })
     }
     /// The element's id, retried while the page is still loading (up to 10 s).
-    fn find(&self, s: &str, css: &str) -> String {
+    pub(crate) fn find(&self, s: &str, css: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let v = self.post(
@@ -94,7 +94,7 @@ impl Browser {
             std::thread::sleep(Duration::from_millis(100));
         }
     }
-    fn type_into(&self, s: &str, css: &str, text: &str) {
+    pub(crate) fn type_into(&self, s: &str, css: &str, text: &str) {
         let e = self.find(s, css);
         self.post(&format!("/session/{s}/element/{e}/clear"), json!({}));
         self.post(
@@ -102,7 +102,7 @@ impl Browser {
             json!({"text": text}),
         );
     }
-    fn screenshot(&self, s: &str, name: &str) {
+    pub(crate) fn screenshot(&self, s: &str, name: &str) {
         use base64::Engine;
         let png = self.get(&format!("/session/{s}/screenshot"));
         let bytes = base64::engine::general_purpose::STANDARD
@@ -112,7 +112,7 @@ impl Browser {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(name), bytes).unwrap();
     }
-    fn login(&self, s: &str, site: &str, user: &str) {
+    pub(crate) fn login(&self, s: &str, site: &str, user: &str) {
         self.post(
             &format!("/session/{s}/url"),
             json!({"url": format!("{site}/login")}),
@@ -136,7 +136,7 @@ impl Browser {
     }
 }
 
-fn tools() -> Option<(String, String)> {
+pub(crate) fn tools() -> Option<(String, String)> {
     let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
         .into_iter()
         .find(|p| std::path::Path::new(p).exists());

@@ -4,6 +4,7 @@ mod accounts;
 mod carriers;
 mod list;
 mod maintenance;
+mod notify;
 mod reception;
 mod serve;
 mod shipping;
@@ -60,6 +61,8 @@ enum Command {
     Sync(carriers::SyncArgs),
     /// A local server speaking the FedEx, UPS and DHL tracking wire formats
     CarrierSim(carriers::SimArgs),
+    /// Send the notices to electors that are due (e-mail, SMS)
+    Notify(notify::NotifyArgs),
 }
 
 const DEFAULT_DB: &str = "db/pep-tracker.sqlite3";
@@ -100,6 +103,7 @@ pub fn main() -> ExitCode {
         Command::Serve(a) => serve::run(cli.db, a),
         Command::Sync(a) => carriers::sync(&db, a),
         Command::CarrierSim(a) => carriers::carrier_sim(&db, a),
+        Command::Notify(a) => notify::notify(&db, a),
     };
     match result {
         Ok(code) => code,

@@ -19,6 +19,7 @@ pub mod guias;
 pub mod import;
 pub mod keys;
 pub mod lookup;
+pub mod notices;
 pub mod pep_view;
 pub mod print_audit;
 pub mod progress;

@@ -29,6 +29,7 @@ pub fn reissue(
             return Err(PepError::AlreadyReceived(id.clone()).into());
         }
         let new = peps::reissue(tx, &old, reason, now)?;
+        crate::ops::notices::on_reissue(tx, old.id)?;
         let detail = format!("reemplazado por {}; motivo: {reason}", new.pep_id);
         audit::append(
             tx,

@@ -10,6 +10,8 @@ pub mod electors;
 pub mod files;
 pub mod guias;
 pub mod keys;
+pub mod outbox;
+pub mod outbox_views;
 pub mod pep_record;
 pub mod peps;
 pub mod queues;

@@ -63,6 +63,8 @@ pub fn dashboard(
     let electors = ops::stats::list_stats(&app.db)?.electors;
     let received: i64 = p.daily.iter().map(|d| d.accepted).sum();
     let late: i64 = p.daily.iter().map(|d| d.late).sum();
+    let notices = ops::notices::view::counts(&app.db, &crate::domain::scope::Scope::National)
+        .map_err(|e| PageError::new(Status::InternalServerError, e.to_string()))?;
     Ok(Template::render(
         "dashboard",
         context! {
@@ -73,6 +75,7 @@ pub fn dashboard(
             electors,
             received,
             late,
+            notices,
             entity_chart: charts::stacked_bars(&p.by_entity),
             day_chart: charts::day_chart(&p.daily, &election),
             progress: p,

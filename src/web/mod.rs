@@ -15,6 +15,7 @@ pub mod error;
 pub mod headers;
 pub mod lookup;
 pub mod methods;
+pub mod notices;
 pub mod openapi;
 pub mod pages;
 pub mod params;
@@ -139,6 +140,7 @@ pub fn build_with(
         .mount("/", shipping::routes())
         .mount("/", lookup::routes())
         .mount("/", tracking::routes())
+        .mount("/", notices::routes())
         .mount("/api/v1", api::routes())
         .mount("/api", openapi::routes())
         .mount("/static", FileServer::from(asset_dir("static")).rank(20))

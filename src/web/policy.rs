@@ -122,6 +122,10 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/settings/cutoff", Access::Roles(AdminOnly::ROLES)),
     ("POST", "/settings/cutoff", Access::Roles(AdminOnly::ROLES)),
     ("GET", "/queues", Access::Roles(Tracking::ROLES)),
+    ("GET", "/baja/<token>", Access::Public),
+    ("POST", "/baja/<token>", Access::Public),
+    ("POST", "/hooks/sms", Access::Public),
+    ("GET", "/avisos", Access::Roles(Shipping::ROLES)),
 ];
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ mod hardening;
 mod hardening_data;
 mod import_list;
 mod lookup;
+mod notices;
 mod personal_data;
 mod reception;
 mod routes_and_roles;

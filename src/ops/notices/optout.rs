@@ -79,7 +79,7 @@ pub fn by_sms(db: &Db, from: &str, body: &str, now: DateTime<Utc>) -> Result<Vec
         return Ok(Vec::new());
     }
     let want = digits(from);
-    let texted = db.read(|c| outbox::texted(c))?;
+    let texted = db.read(outbox::texted)?;
     let mut done = Vec::new();
     for (_, pep, _) in texted.into_iter().filter(|(_, _, p)| digits(p) == want) {
         if let OptOut::Done(p) = record(db, &pep, OptOutVia::Sms, now)? {

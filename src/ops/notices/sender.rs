@@ -124,7 +124,7 @@ impl Sender {
         let now = self.clock.now();
         let rule = self.cfg.reminder;
         let e = self
-            .db(|db| Ok(db.read(|c| election::load(c))?))
+            .db(|db| Ok(db.read(election::load)?))
             .await?
             .ok_or(NoticeOpsError::NoElection)?;
         if rule.window_open(now, e.receipt_cutoff) {

@@ -145,6 +145,7 @@ fn main() {
         lease: Duration::from_secs(600),
         ..NoticeConfig::default()
     };
+    let _runtime = rt.enter(); // lettre's pool starts a task on the runtime it is built in
     let sender = Sender::new(Arc::new(db), pep_tracker::clock::wall(), cfg).unwrap();
     let t = Instant::now();
     let report = rt.block_on(sender.pass()).unwrap();

@@ -31,6 +31,8 @@ pub fn notify(db_path: &Path, a: NotifyArgs) -> anyhow::Result<ExitCode> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    // lettre's connection pool starts its reaper task on the runtime it is built in.
+    let _runtime = rt.enter();
     let sender = Arc::new(Sender::new(db, crate::clock::wall(), cfg)?);
     if !a.once {
         eprintln!("enviando avisos cada {} s; Ctrl-C para salir", a.every);

@@ -165,9 +165,10 @@ fn a_sender_killed_mid_pass_loses_no_email_and_repeats_at_most_the_one_in_flight
     let emails = count(&app, "SELECT count(*) FROM outbox WHERE channel = 'email'") as usize;
     assert!(emails > 150, "{emails}");
 
+    let log = std::fs::File::create(app.dir.path().join("first.log")).unwrap();
     let mut first = notify(&app, smtp.port)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
         .spawn()
         .unwrap();
     let started = Instant::now();
@@ -180,10 +181,10 @@ fn a_sender_killed_mid_pass_loses_no_email_and_repeats_at_most_the_one_in_flight
             started.elapsed() < Duration::from_secs(120),
             "only {got} e-mails arrived"
         );
-        assert!(
-            first.try_wait().unwrap().is_none(),
-            "the sender finished before it was killed"
-        );
+        if first.try_wait().unwrap().is_some() {
+            let log = std::fs::read_to_string(app.dir.path().join("first.log")).unwrap();
+            panic!("the sender finished before it was killed ({got} arrived): {log}");
+        }
         std::thread::sleep(Duration::from_millis(5));
     }
     first.kill().unwrap(); // SIGKILL

@@ -5,6 +5,7 @@ mod carriers;
 mod drill;
 mod list;
 mod maintenance;
+mod notify;
 mod reception;
 mod report;
 mod serve;
@@ -66,6 +67,8 @@ enum Command {
     Drill(drill::DrillArgs),
     /// INE's tables as PDF or XLSX (by the file's extension), cut at a moment
     Report(report::ReportArgs),
+    /// Send the notices to electors that are due (e-mail, SMS)
+    Notify(notify::NotifyArgs),
 }
 
 const DEFAULT_DB: &str = "db/pep-tracker.sqlite3";
@@ -108,6 +111,7 @@ pub fn main() -> ExitCode {
         Command::CarrierSim(a) => carriers::carrier_sim(&db, a),
         Command::Drill(a) => drill::run(&db, a),
         Command::Report(a) => report::report(&db, a),
+        Command::Notify(a) => notify::notify(&db, a),
     };
     match result {
         Ok(code) => code,

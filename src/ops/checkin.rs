@@ -206,12 +206,9 @@ fn record_tx(
     let mut sequence = None;
     if matches!(verdict.outcome, Outcome::Accepted | Outcome::Late) {
         let t = target.as_ref().expect("a receipt has a target");
-        sequence = Some(reception::insert_checkin(
-            tx,
-            &ctx,
-            t,
-            verdict.outcome == Outcome::Late,
-        )?);
+        let late = verdict.outcome == Outcome::Late;
+        sequence = Some(reception::insert_checkin(tx, &ctx, t, late)?);
+        crate::ops::notices::on_checkin(tx, t.pep, late, now)?;
     } else if verdict.outcome == Outcome::Duplicate {
         sequence = target.as_ref().and_then(|t| t.prior_seq);
     }

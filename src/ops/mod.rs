@@ -21,6 +21,7 @@ pub mod import;
 pub mod keys;
 pub mod lookup;
 pub mod maps;
+pub mod notices;
 pub mod pep_view;
 pub mod print_audit;
 pub mod progress;

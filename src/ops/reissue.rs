@@ -52,6 +52,7 @@ pub fn reissue(
             None => None,
         };
         let new = peps::reissue(tx, &old, reason, now)?;
+        crate::ops::notices::on_reissue(tx, old.id)?;
         let mut detail = format!("reemplazado por {}; motivo: {reason}", new.pep_id);
         if let Some(history) = moved {
             detail.push_str(&format!(

@@ -13,6 +13,8 @@ pub mod files;
 pub mod guias;
 pub mod keys;
 pub mod maps;
+pub mod outbox;
+pub mod outbox_views;
 pub mod pep_record;
 pub mod peps;
 pub mod queues;

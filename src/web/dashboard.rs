@@ -71,6 +71,8 @@ pub fn dashboard(
     }
     let received: i64 = p.daily.iter().map(|d| d.accepted).sum();
     let late: i64 = p.daily.iter().map(|d| d.late).sum();
+    let notices = ops::notices::view::counts(&app.db, &crate::domain::scope::Scope::National)
+        .map_err(|e| PageError::new(Status::InternalServerError, e.to_string()))?;
     Ok(Template::render(
         "dashboard",
         context! {
@@ -82,6 +84,7 @@ pub fn dashboard(
             electors,
             received,
             late,
+            notices,
             entity_chart: charts::stacked_bars(&p.by_entity),
             day_chart: charts::day_chart(&p.daily, &election),
             progress: p,

@@ -16,6 +16,7 @@ pub mod headers;
 pub mod lookup;
 pub mod maps;
 pub mod methods;
+pub mod notices;
 pub mod openapi;
 pub mod pages;
 pub mod params;
@@ -145,6 +146,7 @@ pub fn build_with(
         .mount("/", lookup::routes())
         .mount("/", tracking::routes())
         .mount("/", reports::routes())
+        .mount("/", notices::routes())
         .mount("/api/v1", api::routes())
         .mount("/api", openapi::routes())
         .mount("/static", FileServer::from(asset_dir("static")).rank(20))

@@ -124,6 +124,10 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/queues", Access::Roles(Tracking::ROLES)),
     ("GET", "/informes", Access::Roles(AnyRole::ROLES)),
     ("GET", "/informes/<file>", Access::Roles(AnyRole::ROLES)),
+    ("GET", "/baja/<token>", Access::Public),
+    ("POST", "/baja/<token>", Access::Public),
+    ("POST", "/hooks/sms", Access::Public),
+    ("GET", "/avisos", Access::Roles(Shipping::ROLES)),
 ];
 
 #[cfg(test)]

@@ -67,6 +67,8 @@ pub fn pep_page(
     let leave: Option<PersonalData<Casework>> = p.leave();
     let reveal = leave.is_some();
     let d = dossier::dossier(&app.db, &id, p.scope(), leave.as_ref())?;
+    let notices = crate::ops::notices::view::for_pep_page(&app.db, &id)
+        .map_err(|e| PageError::new(Status::InternalServerError, e.to_string()))?;
     // Only a PEP id is echoed back from the query string.
     let reissued = reissued.filter(|r| PepId::parse(r).is_ok());
     Ok(Template::render(
@@ -77,6 +79,7 @@ pub fn pep_page(
             csrf: csrf.0,
             may_reissue: reveal && d.can_reissue,
             reissued,
+            notices,
             pep: d,
         },
     ))

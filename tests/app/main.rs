@@ -24,6 +24,7 @@ mod hardening;
 mod hardening_data;
 mod import_list;
 mod lookup;
+mod notices;
 mod personal_data;
 mod reception;
 mod reports;

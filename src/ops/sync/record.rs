@@ -86,6 +86,8 @@ fn record_events(
     }
     if state.status != leg.state.status {
         audit_change(tx, leg, &state, actor, now)?;
+        let (from, to) = (leg.state.status, state.status);
+        crate::ops::notices::on_leg_change(tx, &leg.pep_id, leg.direction, from, to, now)?;
         report.status_changes += 1;
     }
     report.new_events += fresh.len();

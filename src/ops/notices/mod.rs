@@ -1,0 +1,91 @@
+//! Notices to electors: the hooks that write a notice to the outbox inside the transaction of
+//! the change that causes it ([`on_leg_change`], [`on_checkin`], [`on_reissue`]), the sender
+//! that delivers them ([`sender`]), opt-outs ([`optout`]) and what staff see ([`view`]).
+//!
+//! # Exactly once, and where it cannot be
+//!
+//! The outbox holds at most one row per (PEP, kind, channel) (a UNIQUE key): a carrier event
+//! seen twice, a replayed pass or a restart adds nothing. Sending is at-least-once with a
+//! narrow window: a sender claims a notice under a lease (committed), sends it, then records
+//! the provider's answer (committed). A sender killed between the provider's acceptance and
+//! that record leaves the notice claimed; once the lease expires another pass sends it again,
+//! with the same Message-ID (mail clients and providers fold copies by it). Choosing
+//! at-most-once instead (never resend a claim that expired) would lose the notice in exactly
+//! that window. The window is one message per channel in flight: the kill test in
+//! `tests/app/notices.rs` counts what a real SMTP server received.
+
+pub mod optout;
+pub mod sender;
+pub mod view;
+
+use chrono::{DateTime, Utc};
+use rusqlite::Transaction;
+
+use crate::channels::ChannelError;
+use crate::domain::notice::{self, NoticeKind};
+use crate::domain::pep::PepId;
+use crate::domain::tracking::{Direction, LegStatus};
+use crate::storage::{outbox, StorageError};
+
+/// What can go wrong with notices.
+#[derive(Debug, thiserror::Error)]
+pub enum NoticeOpsError {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error(transparent)]
+    Channel(#[from] ChannelError),
+    #[error("no hay elección cargada: ejecute `pep-tracker init --election ARCHIVO.toml`")]
+    NoElection,
+    #[error("enlace de baja inválido")]
+    BadToken,
+    #[error("tarea del remitente de avisos: {0}")]
+    Task(String),
+}
+
+pub type Result<T, E = NoticeOpsError> = std::result::Result<T, E>;
+
+/// The label under which the opt-out key is derived from the key file's `code_key` (no new
+/// key in the file: old key files keep working).
+const OPTOUT_LABEL: &str = "pep-tracker/notice-optout-key/v1";
+
+/// The key that signs opt-out links.
+pub fn optout_key(secrets: &crate::storage::keys::Secrets) -> [u8; 32] {
+    crate::storage::keys::derive(&secrets.code_key, OPTOUT_LABEL)
+}
+
+/// Inside the transaction that moved a leg: the notice the move causes, if any.
+pub fn on_leg_change(
+    tx: &Transaction,
+    pep: &PepId,
+    direction: Direction,
+    from: LegStatus,
+    to: LegStatus,
+    now: DateTime<Utc>,
+) -> Result<(), StorageError> {
+    if let Some(kind) = notice::for_leg_change(direction, from, to) {
+        outbox::enqueue_for(tx, pep, kind, now)?;
+    }
+    Ok(())
+}
+
+/// Inside the transaction of a check-in that received an envelope (row id `pep`).
+pub fn on_checkin(
+    tx: &Transaction,
+    pep: i64,
+    late: bool,
+    now: DateTime<Utc>,
+) -> Result<(), StorageError> {
+    let kind = if late {
+        NoticeKind::ReceivedLate
+    } else {
+        NoticeKind::ReceivedInTime
+    };
+    outbox::enqueue(tx, pep, kind, now)?;
+    Ok(())
+}
+
+/// Inside the transaction of a reissue that voided PEP row `old`.
+pub fn on_reissue(tx: &Transaction, old: i64) -> Result<(), StorageError> {
+    outbox::cancel_pending(tx, old)?;
+    Ok(())
+}

@@ -2,13 +2,14 @@
 //!
 //! Layers only look down: `web` and `cli` call `ops`; `ops` uses `storage`, `documents`
 //! and `carriers`; everything may use `domain`, which does no IO and reads no clock, and
-//! `clock`, the one source of "now" a process shares.
+//! `clock`, the one source of "now" a process shares, and `metrics`, where every layer counts.
 
 pub mod carriers;
 pub mod cli;
 pub mod clock;
 pub mod documents;
 pub mod domain;
+pub mod metrics;
 pub mod ops;
 pub mod storage;
 pub mod web;

@@ -64,6 +64,7 @@ impl CheckinQueue {
     /// Reads the code here, queues the scan and waits for its durable verdict. Only the
     /// database work happens on the writer thread.
     pub async fn submit(&self, key: &[u8; 32], input: &str, who: Station) -> Result<CheckinResult> {
+        let arrived = std::time::Instant::now();
         let scan = Scan::read(key, input);
         let (reply, answer) = oneshot::channel();
         self.jobs
@@ -76,7 +77,9 @@ impl CheckinQueue {
         let (recorded, election) = answer
             .await
             .map_err(|_| CheckinError::Stopped("la recepción se detuvo"))??;
-        Ok(recorded.answer(&election, &who))
+        let answer = recorded.answer(&election, &who);
+        crate::metrics::global().checkin(answer.outcome.as_str(), arrived.elapsed().as_secs_f64());
+        Ok(answer)
     }
 }
 

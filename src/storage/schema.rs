@@ -10,7 +10,13 @@ const SQL: &[&str] = &[
     include_str!("../../db/migrations/0001_initial.sql"),
     include_str!("../../db/migrations/0002_audit_checkpoints.sql"),
     include_str!("../../db/migrations/0003_document_cache.sql"),
+    include_str!("../../db/migrations/0011_purge_after.sql"),
 ];
+
+/// How many migrations this build knows (a database made by it has this `user_version`).
+pub fn version() -> i64 {
+    SQL.len() as i64
+}
 
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {

@@ -15,6 +15,7 @@ pub mod error;
 pub mod headers;
 pub mod lookup;
 pub mod methods;
+pub mod observe;
 pub mod openapi;
 pub mod pages;
 pub mod params;
@@ -126,12 +127,14 @@ pub fn build_with(
             secure_cookies,
             documents,
         })
+        .attach(observe::Observe)
         .attach(headers::SecurityHeaders)
         .attach(Template::custom(|engines| {
             engines.tera.register_filter("miles", views::thousands);
         }))
         .manage(crate::ops::audit_job::VerifyJob::default())
         .mount("/", pages::routes())
+        .mount("/", rocket::routes![observe::metrics])
         .mount("/", audit::routes())
         .mount("/", dashboard::routes())
         .mount("/", search::routes())
@@ -144,4 +147,5 @@ pub fn build_with(
         .mount("/static", FileServer::from(asset_dir("static")).rank(20))
         .register("/", error::page_catchers())
         .register("/api", error::api_catchers())
+        .register("/metrics", error::api_catchers())
 }

@@ -64,6 +64,20 @@ pub enum CallError {
 }
 
 impl CallError {
+    /// The failure's kind as a metric label.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CallError::RateLimited { .. } => "rate_limited",
+            CallError::Server(_) => "server_error",
+            CallError::Timeout => "timeout",
+            CallError::Network(_) => "network",
+            CallError::Malformed(_) => "malformed",
+            CallError::Auth(_) => "auth",
+            CallError::Refused { .. } => "refused",
+            CallError::QuotaExhausted => "quota_exhausted",
+        }
+    }
+
     /// Worth trying again soon (with backoff): 429, 5xx, timeouts, network failures.
     pub fn is_transient(&self) -> bool {
         matches!(

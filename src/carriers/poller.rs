@@ -122,7 +122,10 @@ impl Polite {
             }
             self.per_second.until_ready().await;
             attempts.fetch_add(1, Ordering::Relaxed);
-            self.client.track(numbers).await
+            let answer = self.client.track(numbers).await;
+            let result = answer.as_ref().map_or_else(CallError::kind, |_| "ok");
+            crate::metrics::global().carrier_request(self.carrier().as_str(), result);
+            answer
         };
         let max_wait = self.retry.max_wait;
         let backoff = ExponentialBuilder::default()

@@ -1,4 +1,4 @@
-//! `audit verify | checkpoint | pubkey` and `backup`.
+//! `audit verify | checkpoint | pubkey`, `backup`, `restore` and `purge --personal-data`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -36,6 +36,26 @@ pub struct VerifyArgs {
 pub struct BackupArgs {
     /// Destination file (must not exist)
     file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup to restore
+    file: PathBuf,
+    /// The latest published checkpoint (TOML from `audit checkpoint`) the copy must hold
+    /// [default: the newest one the current database recorded]
+    #[arg(long)]
+    checkpoint: Option<PathBuf>,
+    /// The public key (PEM) that checks --checkpoint [default: this installation's]
+    #[arg(long, requires = "checkpoint")]
+    pubkey: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PurgeArgs {
+    /// Remove names, addresses, postal codes, e-mails and phones of every elector
+    #[arg(long, required = true)]
+    personal_data: bool,
 }
 
 pub fn audit(db_path: &Path, c: AuditCommand) -> anyhow::Result<ExitCode> {
@@ -118,5 +138,76 @@ pub fn backup(db_path: &Path, a: BackupArgs) -> anyhow::Result<ExitCode> {
     let db = super::open_existing(db_path)?;
     ops::audit::backup(&db, &a.file, &Actor::cli(), Utc::now())?;
     eprintln!("copia consistente escrita en {}", a.file.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn restore(db_path: &Path, a: RestoreArgs) -> anyhow::Result<ExitCode> {
+    let published = match &a.checkpoint {
+        None => None,
+        Some(file) => Some(read_checkpoint(db_path, file, a.pubkey.as_deref())?),
+    };
+    let r = ops::restore::restore(db_path, &a.file, published, &Actor::cli(), Utc::now())?;
+    if let Some(old) = &r.replaced {
+        eprintln!("la base anterior quedó en {}", old.display());
+    }
+    match r.checkpoint_seq {
+        Some(seq) => eprintln!(
+            "restaurada: {} registros de bitácora íntegros, contiene el punto de control {seq}",
+            r.records
+        ),
+        None => eprintln!(
+            "restaurada: {} registros de bitácora íntegros (no hay punto de control publicado)",
+            r.records
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A checkpoint file, its signature checked with `pubkey` or the installation's key.
+fn read_checkpoint(
+    db_path: &Path,
+    file: &Path,
+    pubkey: Option<&Path>,
+) -> anyhow::Result<Checkpoint> {
+    let text = std::fs::read_to_string(file).with_context(|| file.display().to_string())?;
+    let cp = Checkpoint::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let key = match pubkey {
+        Some(p) => {
+            let pem = std::fs::read_to_string(p).with_context(|| p.display().to_string())?;
+            checkpoint::parse_public_key(&pem)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
+        }
+        None => ops::keys::load(&ops::keys::key_path_for(db_path))?
+            .checkpoint_key()
+            .verifying_key(),
+    };
+    cp.verify(&key)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    Ok(cp)
+}
+
+pub fn purge(db_path: &Path, a: PurgeArgs) -> anyhow::Result<ExitCode> {
+    debug_assert!(a.personal_data);
+    let db = super::open_existing(db_path)?;
+    let p = ops::purge::purge_personal_data(&db, &Actor::cli(), Utc::now())?;
+    println!(
+        "purged {} electors, {} event places, {} document files",
+        p.erased.electors,
+        p.erased.event_places,
+        p.erased.document_files + p.document_files_removed
+    );
+    eprintln!(
+        "datos personales borrados; base compactada de {} a {} bytes",
+        p.bytes_before, p.bytes_after
+    );
+    let policy = ops::backups::BackupPolicy::from_env(db_path).map_err(anyhow::Error::msg)?;
+    if let Some(policy) = policy {
+        let n = ops::backups::shred_scheduled(&policy)?;
+        eprintln!(
+            "{n} copias programadas de {} (anteriores al borrado) destruidas; las copias hechas \
+             a mano con `backup` son responsabilidad de quien las guarda",
+            policy.dir.display()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

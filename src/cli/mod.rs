@@ -4,6 +4,7 @@ mod accounts;
 mod carriers;
 mod drill;
 mod list;
+mod logs;
 mod maintenance;
 mod notify;
 mod reception;
@@ -48,6 +49,10 @@ enum Command {
     Audit(maintenance::AuditCommand),
     /// Write an online, consistent copy of the database
     Backup(maintenance::BackupArgs),
+    /// Put a checked backup in place of the database (stop `serve` first)
+    Restore(maintenance::RestoreArgs),
+    /// Remove every elector's personal data for good (from the election's `purge_after` day)
+    Purge(maintenance::PurgeArgs),
     /// Shipping batches
     #[command(subcommand)]
     Batch(shipping::BatchCommand),
@@ -93,6 +98,10 @@ fn open_existing(path: &Path) -> anyhow::Result<Db> {
 /// Parses the arguments, runs the command, and turns errors into a message and exit code 1.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = logs::init() {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
     let db = cli.db_path();
     let result = match cli.command {
         Command::Init(a) => list::init(&db, a),
@@ -102,6 +111,8 @@ pub fn main() -> ExitCode {
         Command::Token(c) => accounts::token(&db, c),
         Command::Audit(c) => maintenance::audit(&db, c),
         Command::Backup(a) => maintenance::backup(&db, a),
+        Command::Restore(a) => maintenance::restore(&db, a),
+        Command::Purge(a) => maintenance::purge(&db, a),
         Command::Batch(c) => shipping::batch(&db, c),
         Command::ImportGuias(a) => shipping::import_guias(&db, a),
         Command::Reissue(a) => shipping::reissue(&db, a),

@@ -66,6 +66,7 @@ pub fn run(db_arg: Option<PathBuf>, a: ServeArgs) -> anyhow::Result<ExitCode> {
             }
             None => start_poller(db.clone(), shutdown.clone())?,
         }
+        start_backups(&db, &path, clock.clone(), shutdown.clone())?;
         let cfg = ignited.config();
         eprintln!(
             "pep-tracker en http://{}:{}/ (base de datos {})",
@@ -132,5 +133,27 @@ fn start_poller(db: Arc<Db>, shutdown: rocket::Shutdown) -> anyhow::Result<()> {
         cfg.carriers.configured()
     );
     sync::spawn_poller(db, cfg, shutdown);
+    Ok(())
+}
+
+/// Scheduled, checked backups (PEP_BACKUP_*; on by default, every 60 minutes, 24 kept).
+fn start_backups(
+    db: &Arc<Db>,
+    path: &Path,
+    clock: SharedClock,
+    shutdown: rocket::Shutdown,
+) -> anyhow::Result<()> {
+    match ops::backups::BackupPolicy::from_env(path).map_err(anyhow::Error::msg)? {
+        None => eprintln!("copias de respaldo programadas: desactivadas"),
+        Some(policy) => {
+            eprintln!(
+                "copias de respaldo cada {} min en {} (se conservan {})",
+                policy.every.as_secs() / 60,
+                policy.dir.display(),
+                policy.keep
+            );
+            ops::backups::spawn_scheduled(db.clone(), policy, clock, shutdown);
+        }
+    }
     Ok(())
 }

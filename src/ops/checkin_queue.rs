@@ -90,6 +90,7 @@ impl CheckinQueue {
     }
 
     async fn decide(&self, scan: Scan, who: Station) -> Result<CheckinResult> {
+        let arrived = std::time::Instant::now();
         let (reply, answer) = oneshot::channel();
         self.jobs
             .send(Job {
@@ -101,7 +102,9 @@ impl CheckinQueue {
         let (recorded, election) = answer
             .await
             .map_err(|_| CheckinError::Stopped("la recepción se detuvo"))??;
-        Ok(recorded.answer(&election, &who))
+        let answer = recorded.answer(&election, &who);
+        crate::metrics::global().checkin(answer.outcome.as_str(), arrived.elapsed().as_secs_f64());
+        Ok(answer)
     }
 }
 

@@ -235,3 +235,26 @@ pub enum AuditError {
     #[error("{}: ya existe; elija otro nombre", .0.display())]
     BackupExists(std::path::PathBuf),
 }
+
+/// Running the installation: scheduled backups, restoring one, purging personal data.
+#[derive(Debug, thiserror::Error)]
+pub enum MaintenanceError {
+    #[error(
+        "los datos personales se pueden borrar a partir del {purge_after} \
+         (purge_after del archivo de la elección); hoy es {today}"
+    )]
+    TooEarly {
+        purge_after: chrono::NaiveDate,
+        today: chrono::NaiveDate,
+    },
+    #[error("{}: {reason}", .path.display())]
+    File {
+        path: std::path::PathBuf,
+        reason: String,
+    },
+    #[error("{}: la copia no pasa la revisión: {reason}", .path.display())]
+    BadCopy {
+        path: std::path::PathBuf,
+        reason: String,
+    },
+}

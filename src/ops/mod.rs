@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod audit_job;
+pub mod backups;
 pub mod batches;
 pub mod campaign;
 pub mod checkin;
@@ -22,14 +23,17 @@ pub mod keys;
 pub mod lookup;
 pub mod maps;
 pub mod notices;
+pub mod metrics;
 pub mod pep_view;
 pub mod print_audit;
 pub mod progress;
+pub mod purge;
 pub mod queues;
 pub mod reception_docs;
 pub mod reconcile;
 pub mod reissue;
 pub mod reports;
+pub mod restore;
 pub mod search;
 pub mod stats;
 pub mod sync;
@@ -75,6 +79,8 @@ pub enum OpsError {
     Shared(std::sync::Arc<OpsError>),
     #[error(transparent)]
     Audit(#[from] errors::AuditError),
+    #[error(transparent)]
+    Maintenance(#[from] errors::MaintenanceError),
 }
 
 pub type Result<T, E = OpsError> = std::result::Result<T, E>;

@@ -102,6 +102,7 @@ pub async fn run_pass(
     for r in [f, u, d] {
         report.add(r?);
     }
+    crate::metrics::global().poll_succeeded(now);
     Ok(report)
 }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::{ts, Result, StorageError};
-use crate::domain::election::{Election, ReturnAddress};
+use crate::domain::election::{default_purge_after, Election, ReturnAddress};
 
 /// Inserts or replaces the election settings.
 pub fn save(tx: &Transaction, e: &Election, now: DateTime<Utc>) -> Result<()> {
@@ -15,15 +15,16 @@ pub fn save(tx: &Transaction, e: &Election, now: DateTime<Utc>) -> Result<()> {
         .map(|r| serde_json::to_string(r).expect("strings serialize"));
     tx.execute(
         "INSERT INTO election (id, name, election_day, polls_open, timezone, receipt_cutoff,
-                               max_electors_per_mec, entities, return_address, updated_at)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                               max_electors_per_mec, entities, return_address, updated_at,
+                               purge_after)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (id) DO UPDATE SET
            name = excluded.name, election_day = excluded.election_day,
            polls_open = excluded.polls_open, timezone = excluded.timezone,
            receipt_cutoff = excluded.receipt_cutoff,
            max_electors_per_mec = excluded.max_electors_per_mec,
            entities = excluded.entities, return_address = excluded.return_address,
-           updated_at = excluded.updated_at",
+           updated_at = excluded.updated_at, purge_after = excluded.purge_after",
         params![
             e.name,
             e.election_day.format("%Y-%m-%d").to_string(),
@@ -33,7 +34,8 @@ pub fn save(tx: &Transaction, e: &Election, now: DateTime<Utc>) -> Result<()> {
             e.max_electors_per_mec,
             entities,
             ret,
-            ts(now)
+            ts(now),
+            e.purge_after.format("%Y-%m-%d").to_string()
         ],
     )?;
     Ok(())
@@ -44,7 +46,7 @@ pub fn load(conn: &Connection) -> Result<Option<Election>> {
     let row = conn
         .prepare_cached(
             "SELECT name, election_day, polls_open, timezone, receipt_cutoff,
-                    max_electors_per_mec, entities, return_address
+                    max_electors_per_mec, entities, return_address, purge_after
              FROM election WHERE id = 1",
         )?
         .query_row([], |r| {
@@ -57,17 +59,24 @@ pub fn load(conn: &Connection) -> Result<Option<Election>> {
                 r.get::<_, u32>(5)?,
                 r.get::<_, String>(6)?,
                 r.get::<_, Option<String>>(7)?,
+                r.get::<_, Option<String>>(8)?,
             ))
         })
         .optional()?;
-    let Some((name, day, open, tz, cutoff, max, entities, ret)) = row else {
+    let Some((name, day, open, tz, cutoff, max, entities, ret, purge)) = row else {
         return Ok(None);
     };
     let bad = |what: &str| StorageError::Corrupt(format!("election.{what}"));
+    let election_day =
+        NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| bad("election_day"))?;
+    let purge_after = match purge {
+        None => default_purge_after(election_day),
+        Some(p) => NaiveDate::parse_from_str(&p, "%Y-%m-%d").map_err(|_| bad("purge_after"))?,
+    };
     Ok(Some(Election {
         name,
-        election_day: NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-            .map_err(|_| bad("election_day"))?,
+        election_day,
+        purge_after,
         polls_open: NaiveTime::parse_from_str(&open, "%H:%M").map_err(|_| bad("polls_open"))?,
         timezone: tz.parse().map_err(|_| bad("timezone"))?,
         receipt_cutoff: cutoff,

@@ -60,6 +60,45 @@ pub fn replace(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
     written
 }
 
+/// Removes `dir` and everything under it, first overwriting each file's bytes with zeros
+/// (flushed) so that its content does not linger in the blocks a filesystem reuses in place.
+/// Returns how many files were removed; a missing `dir` is nothing to do.
+pub fn shred_dir(dir: &Path) -> std::io::Result<usize> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut n = 0;
+    for entry in entries {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            n += shred_dir(&path)?;
+            continue;
+        }
+        shred_file(&path)?;
+        n += 1;
+    }
+    std::fs::remove_dir(dir)?;
+    Ok(n)
+}
+
+/// Overwrites `path`'s bytes with zeros (flushed), then removes it.
+pub fn shred_file(path: &Path) -> std::io::Result<()> {
+    let len = std::fs::metadata(path)?.len();
+    let mut f = OpenOptions::new().write(true).open(path)?;
+    let zeros = vec![0u8; 64 * 1024];
+    let mut left = len;
+    while left > 0 {
+        let chunk = left.min(zeros.len() as u64) as usize;
+        f.write_all(&zeros[..chunk])?;
+        left -= chunk as u64;
+    }
+    f.sync_all()?;
+    std::fs::remove_file(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@
 pub mod addresses;
 pub mod audit;
 pub mod campaign;
+pub mod copies;
 pub mod doc_cache;
 pub mod election;
 pub mod electors;
@@ -17,6 +18,7 @@ pub mod outbox;
 pub mod outbox_views;
 pub mod pep_record;
 pub mod peps;
+pub mod purge;
 pub mod queues;
 pub mod reception;
 pub mod reports;
@@ -137,6 +139,26 @@ impl Db {
         out
     }
 
+    /// Folds the WAL into the database file and truncates it to zero bytes.
+    pub fn compact_wal(&self) -> Result<()> {
+        let conn = lock(&self.writer);
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Leaves no trace of deleted rows in the files: the WAL checkpointed into the database
+    /// and truncated to zero bytes, the database rebuilt by `VACUUM` (free pages dropped), and
+    /// the WAL truncated again. Runs on the writer connection, outside any transaction.
+    pub fn compact_securely(&self) -> Result<()> {
+        let conn = lock(&self.writer);
+        lock(&self.readers).clear();
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        conn.execute_batch("VACUUM")?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// Writes a consistent copy of the live database to `dest` (SQLite online backup).
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
         let src = connect(&self.path)?;
@@ -145,9 +167,25 @@ impl Db {
             source,
         })?;
         let mut dst = Connection::open(dest)?;
+        // All pages in one step, inside one read transaction: a snapshot as of its start,
+        // taken while writers go on (WAL), and never restarted by their commits.
+        use rusqlite::backup::StepResult;
         let backup = rusqlite::backup::Backup::new(&src, &mut dst)?;
-        backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
-        Ok(())
+        for _ in 0..200 {
+            match backup.step(-1)? {
+                StepResult::Done => {
+                    drop(backup);
+                    // One self-contained file: no -wal or -shm beside the copy.
+                    dst.pragma_update(None, "journal_mode", "DELETE")?;
+                    return Ok(());
+                }
+                // A checkpoint or another copy holds a lock for a moment: wait, try again.
+                _ => std::thread::sleep(std::time::Duration::from_millis(50)),
+            }
+        }
+        Err(StorageError::Corrupt(
+            "copia: la base siguió bloqueada 10 s".into(),
+        ))
     }
 }
 

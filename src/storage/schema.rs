@@ -14,7 +14,13 @@ const SQL: &[&str] = &[
     include_str!("../../db/migrations/0005_account_scopes.sql"),
     include_str!("../../db/migrations/0007_outbox.sql"),
     include_str!("../../db/migrations/0008_scan_ids.sql"),
+    include_str!("../../db/migrations/0011_purge_after.sql"),
 ];
+
+/// How many migrations this build knows (a database made by it has this `user_version`).
+pub fn version() -> i64 {
+    SQL.len() as i64
+}
 
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {

@@ -9,7 +9,7 @@ use rocket_dyn_templates::{context, Template};
 
 use crate::ops::errors::{
     AccountError, AuditError, BatchError, CheckinError, DocumentsError, ElectionFileError,
-    ImportError, PepError,
+    ImportError, MaintenanceError, PepError,
 };
 use crate::ops::OpsError;
 
@@ -83,6 +83,10 @@ pub fn status_of(e: &OpsError) -> Status {
         OpsError::Audit(e) => match e {
             AuditError::Broken(_) => CONFLICT,
             AuditError::BadCheckpoint(_) | AuditError::BackupExists(_) => INVALID,
+        },
+        OpsError::Maintenance(e) => match e {
+            MaintenanceError::TooEarly { .. } => CONFLICT,
+            MaintenanceError::File { .. } | MaintenanceError::BadCopy { .. } => INVALID,
         },
     }
 }

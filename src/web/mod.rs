@@ -17,6 +17,7 @@ pub mod lookup;
 pub mod maps;
 pub mod methods;
 pub mod notices;
+pub mod observe;
 pub mod openapi;
 pub mod pages;
 pub mod params;
@@ -131,6 +132,7 @@ pub fn build_with(
             secure_cookies,
             documents,
         })
+        .attach(observe::Observe)
         .attach(headers::SecurityHeaders)
         .attach(Template::custom(move |engines| {
             engines.tera.register_filter("miles", views::thousands);
@@ -138,6 +140,7 @@ pub fn build_with(
         }))
         .manage(crate::ops::audit_job::VerifyJob::default())
         .mount("/", pages::routes())
+        .mount("/", rocket::routes![observe::metrics])
         .mount("/", audit::routes())
         .mount("/", dashboard::routes())
         .mount("/", search::routes())
@@ -152,4 +155,5 @@ pub fn build_with(
         .mount("/static", FileServer::from(asset_dir("static")).rank(20))
         .register("/", error::page_catchers())
         .register("/api", error::api_catchers())
+        .register("/metrics", error::api_catchers())
 }

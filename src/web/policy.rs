@@ -51,6 +51,11 @@ policy!(
     SyncJob = [Admin, Sync]
 );
 
+/// Routes used with a bearer token rather than a session: the JSON API and the metrics.
+pub fn takes_token(path: &str) -> bool {
+    path.starts_with("/api/") || path == "/metrics"
+}
+
 /// Who may use a route: nobody signed in is needed, or one of these roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -62,6 +67,7 @@ pub enum Access {
 /// checks that the app allows and denies exactly as written, and that no route is missing.
 pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/healthz", Access::Public),
+    ("GET", "/metrics", Access::Roles(SyncJob::ROLES)),
     ("GET", "/login", Access::Public),
     ("POST", "/login", Access::Public),
     ("POST", "/logout", Access::Roles(AnyRole::ROLES)),

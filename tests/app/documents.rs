@@ -4,7 +4,7 @@ use std::process::Command;
 
 use crate::support::{stderr, stdout, TestApp, ELECTION};
 
-const RETURN_ADDRESS: &str = r#"
+pub const RETURN_ADDRESS: &str = r#"
 [return_address]
 name = "Instituto Nacional Electoral (VMRE)"
 line1 = "Viaducto Tlalpan 100"

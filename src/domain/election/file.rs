@@ -6,7 +6,10 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
-use super::{default_cutoff_local, err, local_to_utc, Election, ElectionError, ReturnAddress};
+use super::{
+    default_cutoff_local, default_purge_after, err, local_to_utc, Election, ElectionError,
+    ReturnAddress,
+};
 use crate::domain::entity;
 
 /// The election file's keys, as typed in the file.
@@ -25,6 +28,9 @@ pub struct ElectionFile {
     pub max_electors_per_mec: i64,
     /// INEGI entity codes, `"01"` to `"32"`.
     pub entities: Vec<String>,
+    /// `AAAA-MM-DD`: from this day personal data may be purged; by default 60 days after
+    /// election day.
+    pub purge_after: Option<String>,
     pub return_address: Option<ReturnAddressFile>,
 }
 
@@ -126,9 +132,11 @@ impl TryFrom<ElectionFile> for Election {
             .ok()
             .filter(|m| (1..=100_000).contains(m))
             .ok_or_else(|| err("max_electors_per_mec", "debe estar entre 1 y 100000"))?;
+        let purge_after = purge_after(f.purge_after.as_deref(), election_day)?;
         Ok(Election {
             name: name.to_string(),
             election_day,
+            purge_after,
             polls_open,
             timezone,
             receipt_cutoff,
@@ -137,6 +145,22 @@ impl TryFrom<ElectionFile> for Election {
             return_address: f.return_address.map(ReturnAddress::try_from).transpose()?,
         })
     }
+}
+
+/// The purge date as written, or the default; never on or before election day.
+fn purge_after(text: Option<&str>, election_day: NaiveDate) -> Result<NaiveDate, ElectionError> {
+    let Some(text) = text else {
+        return Ok(default_purge_after(election_day));
+    };
+    let day = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| err("purge_after", "fecha esperada como AAAA-MM-DD"))?;
+    if day <= election_day {
+        return Err(err(
+            "purge_after",
+            "debe ser posterior a la jornada electoral",
+        ));
+    }
+    Ok(day)
 }
 
 fn entities(list: Vec<String>) -> Result<Vec<String>, ElectionError> {

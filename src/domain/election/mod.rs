@@ -47,6 +47,16 @@ pub struct Election {
     pub max_electors_per_mec: u32,
     pub entities: Vec<String>,
     pub return_address: Option<ReturnAddress>,
+    /// From this day (in the election's time zone) the electors' personal data may be purged.
+    pub purge_after: NaiveDate,
+}
+
+/// Days after election day when personal data may be purged, unless the file says otherwise.
+pub const PURGE_AFTER_DAYS: i64 = 60;
+
+/// The default purge date: [`PURGE_AFTER_DAYS`] after election day.
+pub fn default_purge_after(election_day: NaiveDate) -> NaiveDate {
+    election_day + Duration::days(PURGE_AFTER_DAYS)
 }
 
 impl Election {

@@ -29,7 +29,7 @@ fn page_error(e: ReportError) -> PageError {
 }
 
 /// The tables at the cut typed in `corte` (empty or absent: now, by the app's clock).
-fn compute(app: &App, corte: Option<&str>) -> Result<Reports, PageError> {
+fn compute(app: &App, scope: &Scope, corte: Option<&str>) -> Result<Reports, PageError> {
     let corte = corte.map(str::trim).filter(|c| !c.is_empty());
     let at = match corte {
         Some(text) => {
@@ -40,9 +40,7 @@ fn compute(app: &App, corte: Option<&str>) -> Result<Reports, PageError> {
         }
         None => app.clock.now(),
     };
-    // scope: from the account (issue 13 item 4)
-    let scope = Scope::National;
-    reports::reports(&app.db, &scope, at).map_err(page_error)
+    reports::reports(&app.db, scope, at).map_err(page_error)
 }
 
 /// A table as the page shows it: formatted cells and which columns are figures.
@@ -195,7 +193,8 @@ pub fn informes(
     app: &State<App>,
     corte: Option<&str>,
 ) -> Result<Template, PageError> {
-    let r = compute(app, corte)?;
+    let r = compute(app, page.scope(), corte)?;
+    let maps = super::maps::all(&crate::ops::maps::map_data(&app.db, page.scope())?);
     let charts_of = |spreads: &[Spread]| -> Vec<Histogram> {
         Interval::ALL
             .iter()
@@ -230,6 +229,7 @@ pub fn informes(
             tables,
             charts,
             entity_charts,
+            maps,
         },
     ))
 }
@@ -245,7 +245,7 @@ pub struct CsvFile {
 /// `histogramas.csv`.
 #[get("/informes/<file>?<corte>", rank = 2)]
 pub fn informe_csv(
-    _page: Page<AnyRole>,
+    page: Page<AnyRole>,
     file: &str,
     app: &State<App>,
     corte: Option<&str>,
@@ -255,7 +255,7 @@ pub fn informe_csv(
     if !reports::TABLE_KEYS.contains(&key) {
         return Err(unknown());
     }
-    let r = compute(app, corte)?;
+    let r = compute(app, page.scope(), corte)?;
     let grid = r.grid(key).ok_or_else(unknown)?;
     let name = format!("{key}-{}.csv", r.cut.input.replace(':', ""));
     Ok(CsvFile {

@@ -251,7 +251,7 @@ fn refused_correction(
     errors: &[FieldError],
 ) -> Result<(Status, Template), PageError> {
     let leave: Option<PersonalData<Casework>> = p.leave();
-    let d = ops::dossier::dossier(&app.db, id, leave.as_ref())?;
+    let d = ops::dossier::dossier(&app.db, id, p.scope(), leave.as_ref())?;
     let address_errors: Vec<String> = errors
         .iter()
         .map(|e| format!("{}: {}", label(e.field), e.reason))

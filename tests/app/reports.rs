@@ -230,6 +230,7 @@ fn moving_the_cut_across_known_events_changes_the_numbers_exactly_there() {
         &app.db,
         &PepId::parse(&peps[1]).unwrap(),
         "devuelto por la paquetería",
+        None,
         &Actor::system(),
         at(6),
     )

@@ -14,6 +14,7 @@ use crate::documents::reception::{summary_pdf, ReportMeta};
 use crate::domain::entity::EntityCode;
 use crate::domain::personal::{PersonalData, PrintedRecords};
 use crate::domain::role::Role;
+use crate::domain::scope::Scope;
 use crate::ops::{self, reception_docs, Actor};
 use crate::storage::{campaign as store, Db};
 
@@ -39,14 +40,14 @@ pub fn reception_documents(db: &Db, dir: &Path, now: DateTime<Utc>) -> Result<us
         &dir.join("extemporaneos.pdf"),
         &reception_docs::late_list(db, &leave, &actor, now)?,
     )?;
-    let mecs = ops::reconcile::reconcile(db)?.mecs;
+    let mecs = ops::reconcile::reconcile(db, &Scope::National)?.mecs;
     for m in &mecs {
         let entity = EntityCode::parse(&m.entity)
             .map_err(|e| CampaignError::Station(format!("{}: {e}", m.entity)))?;
         let name = format!("mec-{}-{}", m.entity, m.mec);
-        let list = reception_docs::mec_list(db, entity, m.mec, &leave, &actor, now)?;
+        let list = reception_docs::mec_list(db, entity, m.mec, &Scope::National, &leave, &actor, now)?;
         write(&dir.join(format!("{name}-lista.pdf")), &list)?;
-        let act = reception_docs::custody_act(db, entity, m.mec, &actor, now)?;
+        let act = reception_docs::custody_act(db, entity, m.mec, &Scope::National, &actor, now)?;
         write(&dir.join(format!("{name}-acta.pdf")), &act)?;
     }
     Ok(mecs.len())
@@ -96,7 +97,7 @@ fn timings(db: &Db) -> Result<Vec<(&'static str, Spread)>> {
 
 /// Runs the final checks into `summary` and writes the report files.
 pub fn finish(db: &Db, dir: &Path, summary: &mut Summary) -> Result<()> {
-    let rec = ops::reconcile::reconcile(db)?;
+    let rec = ops::reconcile::reconcile(db, &Scope::National)?;
     summary.reconciliation_differences = rec
         .checks
         .iter()

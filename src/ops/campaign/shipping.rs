@@ -14,7 +14,9 @@ use crate::ops::batches::NewBatch;
 use crate::ops::demo_data::{write_demo_csv, DemoSpec};
 use crate::ops::import::{import_lnere, Observer};
 use crate::ops::{self, Actor};
-use crate::storage::{campaign as store, queues, Db};
+use crate::domain::elector::Address;
+use crate::domain::scope::Scope;
+use crate::storage::{addresses, campaign as store, peps, queues, Db};
 
 /// Loads the election (election day from the calendar) and a synthetic list of the size asked.
 pub fn election_and_list(db: &Db, cfg: &CampaignConfig, now: DateTime<Utc>) -> Result<()> {
@@ -115,24 +117,44 @@ pub fn print(
     Ok(batches.len() * 3)
 }
 
+/// The elector's address with the apartment the carrier missed.
+fn corrected_address(db: &Db, pep_id: &PepId) -> Result<Option<Address>> {
+    let current = db.read(|c| -> crate::storage::Result<Option<Address>> {
+        match peps::find(c, pep_id)? {
+            Some(pep) => addresses::current(c, pep.elector_id),
+            None => Ok(None),
+        }
+    })?;
+    Ok(current.map(|mut a| {
+        a.line2 = Some(match a.line2.as_deref() {
+            Some("Depto. 1") => "Depto. 2".to_string(),
+            _ => "Depto. 1".to_string(),
+        });
+        a
+    }))
+}
+
 /// The PEPs the carrier brought back (returned to sender): each voided and reissued. Returns
 /// the old PEP ids.
 pub fn reissue_returned(db: &Db, now: DateTime<Utc>) -> Result<Vec<PepId>> {
     // Only returned packages: an exception (a customs hold, a failed attempt) may still end in
     // a delivery, and a reissue then would void an envelope on its way.
     let long_ago = now - Duration::days(3650);
-    let queue = db.read(|c| queues::to_reissue(c, long_ago, 100_000))?;
+    let queue = db.read(|c| queues::to_reissue(c, long_ago, &Scope::National, 100_000))?;
     let mut done = Vec::new();
     for row in queue
         .rows
         .iter()
         .filter(|r| r.status == LegStatus::ReturnToSender)
     {
-        // address correction: ops::reissue with corrected address (issue 12 item 3)
+        // The carrier could not find the address: the elector is reached and confirms the
+        // missing apartment, and the replacement goes to the corrected address.
+        let corrected = corrected_address(db, &row.pep_id)?;
         ops::reissue::reissue(
             db,
             &row.pep_id,
             "paquete devuelto por la paquetería: domicilio no localizado",
+            corrected.as_ref(),
             &Actor::system(),
             now,
         )?;

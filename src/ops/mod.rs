@@ -17,6 +17,7 @@ pub mod election_cutoff;
 pub mod errors;
 pub mod guias;
 pub mod import;
+pub mod inbox;
 pub mod keys;
 pub mod lookup;
 pub mod pep_view;

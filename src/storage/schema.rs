@@ -10,6 +10,7 @@ const SQL: &[&str] = &[
     include_str!("../../db/migrations/0001_initial.sql"),
     include_str!("../../db/migrations/0002_audit_checkpoints.sql"),
     include_str!("../../db/migrations/0003_document_cache.sql"),
+    include_str!("../../db/migrations/0006_push_inbox.sql"),
 ];
 
 /// Every migration, oldest first.

@@ -72,7 +72,10 @@ impl Dhl {
         });
         let req = self
             .http
-            .post(format!("{}/tracking/push/v1/subscription", self.cfg.base_url))
+            .post(format!(
+                "{}/tracking/push/v1/subscription",
+                self.cfg.base_url
+            ))
             .header("DHL-API-Key", self.cfg.api_key.expose())
             .json(&body);
         let reply = http::send(req).await?;
@@ -237,11 +240,10 @@ pub(crate) fn parse_push(body: &[u8]) -> Result<Vec<Tracked>, CallError> {
     };
     let mut out: Vec<Tracked> = Vec::new();
     for s in &shipments {
-        let number = s
-            .id
-            .clone()
-            .filter(|n| !n.trim().is_empty())
-            .ok_or_else(|| CallError::Malformed("envío sin «id»".into()))?;
+        let number =
+            s.id.clone()
+                .filter(|n| !n.trim().is_empty())
+                .ok_or_else(|| CallError::Malformed("envío sin «id»".into()))?;
         let events = shipment_events(s)?;
         match out.iter_mut().find(|t| t.number == number) {
             Some(Tracked {

@@ -83,12 +83,19 @@ struct SubscribeOutput {
 }
 
 impl Fedex {
-    async fn subscribe_once(&self, numbers: &[String], hook: &Hook) -> Result<Subscribed, CallError> {
+    async fn subscribe_once(
+        &self,
+        numbers: &[String],
+        hook: &Hook,
+    ) -> Result<Subscribed, CallError> {
         let token = self.token.get(|| self.fetch_token()).await?;
         let body = serde_json::json!({ "trackingNumbers": numbers, "destinationUrl": hook.url });
         let req = self
             .http
-            .post(format!("{}/track/v1/webhook/subscriptions", self.cfg.base_url))
+            .post(format!(
+                "{}/track/v1/webhook/subscriptions",
+                self.cfg.base_url
+            ))
             .bearer_auth(token.expose())
             .json(&body);
         let reply = http::send(req).await?;

@@ -110,7 +110,11 @@ pub trait CarrierClient: Send + Sync {
     }
 
     /// Confirms a subscription with the secret of the carrier's validation message (DHL).
-    fn confirm<'a>(&'a self, _id: &'a str, _secret: &'a str) -> BoxFuture<'a, Result<(), CallError>> {
+    fn confirm<'a>(
+        &'a self,
+        _id: &'a str,
+        _secret: &'a str,
+    ) -> BoxFuture<'a, Result<(), CallError>> {
         Box::pin(async { Err(push::subscribe::unsupported()) })
     }
 }

@@ -95,7 +95,11 @@ struct SubscribeReply {
 }
 
 impl Ups {
-    async fn subscribe_once(&self, numbers: &[String], hook: &Hook) -> Result<Subscribed, CallError> {
+    async fn subscribe_once(
+        &self,
+        numbers: &[String],
+        hook: &Hook,
+    ) -> Result<Subscribed, CallError> {
         let token = self.token.get(|| self.fetch_token()).await?;
         let body = serde_json::json!({
             "locale": "en_US",
@@ -108,7 +112,10 @@ impl Ups {
         });
         let req = self
             .http
-            .post(format!("{}/api/track/v1/subscription/standard/package", self.cfg.base_url))
+            .post(format!(
+                "{}/api/track/v1/subscription/standard/package",
+                self.cfg.base_url
+            ))
             .bearer_auth(token.expose())
             .header("transId", self.trans_id())
             .header("transactionSrc", TRANSACTION_SRC)

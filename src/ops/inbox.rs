@@ -45,7 +45,11 @@ pub fn process(db: &Db, actor: &Actor, now: DateTime<Utc>, limit: usize) -> Resu
         report.pushes += 1;
         match push::parse(item.carrier, &item.body) {
             Err(e) => {
-                log::warn!("push {} de {} mal formado, se guarda: {e}", item.id, item.carrier);
+                log::warn!(
+                    "push {} de {} mal formado, se guarda: {e}",
+                    item.id,
+                    item.carrier
+                );
                 report.malformed += 1;
                 db.write(|tx| inbox::mark_malformed(tx, item.id, &e.to_string(), now))?;
             }
@@ -62,7 +66,9 @@ pub fn process(db: &Db, actor: &Actor, now: DateTime<Utc>, limit: usize) -> Resu
                 report.validations += 1;
             }
             Ok(Push::Events(tracked)) => {
-                db.write(|tx| apply_push(tx, item.id, item.carrier, tracked, actor, now, &mut report))?;
+                db.write(|tx| {
+                    apply_push(tx, item.id, item.carrier, tracked, actor, now, &mut report)
+                })?;
             }
         }
     }

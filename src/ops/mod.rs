@@ -29,6 +29,7 @@ pub mod reconcile;
 pub mod reissue;
 pub mod search;
 pub mod stats;
+pub mod subscriptions;
 pub mod sync;
 pub mod users;
 

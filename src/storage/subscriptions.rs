@@ -130,7 +130,12 @@ pub fn record(tx: &Transaction, leg: i64, rec: &SubRecord, now: DateTime<Utc>) -
 
 /// Keeps DHL's validation secret for the subscription `external_id`; `false` if no leg
 /// waits for that subscription's validation.
-pub fn set_challenge(tx: &Transaction, external_id: &str, secret: &str, now: DateTime<Utc>) -> Result<bool> {
+pub fn set_challenge(
+    tx: &Transaction,
+    external_id: &str,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let n = tx
         .prepare_cached(
             "UPDATE leg_subscriptions SET challenge = ?2, updated_at = ?3
@@ -181,22 +186,32 @@ pub fn touch_push(tx: &Transaction, leg: i64, now: DateTime<Utc>) -> Result<()> 
 
 /// One leg's subscription, if it has one.
 pub fn of_leg(conn: &Connection, leg: i64) -> Result<Option<Subscription>> {
-    let row: Option<(String, DateTime<Utc>, DateTime<Utc>, Option<DateTime<Utc>>, Option<String>)> =
-        conn.prepare_cached(
+    let row: Option<(
+        String,
+        DateTime<Utc>,
+        DateTime<Utc>,
+        Option<DateTime<Utc>>,
+        Option<String>,
+    )> = conn
+        .prepare_cached(
             "SELECT state, subscribed_at, expires_at, last_push_at, last_error
                FROM leg_subscriptions WHERE leg = ?1",
         )?
-        .query_row([leg], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
-        .optional()?;
-    row.map(|(state, subscribed_at, expires_at, last_push_at, last_error)| {
-        Ok(Subscription {
-            state: SubState::parse(&state)?,
-            subscribed_at,
-            expires_at,
-            last_push_at,
-            last_error,
+        .query_row([leg], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })
-    })
+        .optional()?;
+    row.map(
+        |(state, subscribed_at, expires_at, last_push_at, last_error)| {
+            Ok(Subscription {
+                state: SubState::parse(&state)?,
+                subscribed_at,
+                expires_at,
+                last_push_at,
+                last_error,
+            })
+        },
+    )
     .transpose()
 }
 
@@ -208,4 +223,18 @@ pub fn counts(conn: &Connection, carrier: Carrier) -> Result<Vec<(String, i64)>>
     )?;
     let rows = stmt.query_map([carrier], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The sweep before the cutoff: every pushed return leg not yet final is polled by `sweep_at`
+/// at the latest (pushes would otherwise keep moving its safety-net poll on); how many moved.
+pub fn clamp_pushed_returns(tx: &Transaction, sweep_at: DateTime<Utc>) -> Result<usize> {
+    Ok(tx
+        .prepare_cached(
+            "UPDATE leg_polls SET next_poll_at = ?1
+              WHERE next_poll_at > ?1 AND leg IN (
+                    SELECT l.id FROM legs l JOIN leg_subscriptions s ON s.leg = l.id
+                     WHERE l.direction = 'return' AND s.state = 'active'
+                       AND l.status != 'delivered' AND l.status != 'return_to_sender')",
+        )?
+        .execute([ts(sweep_at)])?)
 }

@@ -13,6 +13,7 @@ pub mod csrf;
 pub mod dashboard;
 pub mod error;
 pub mod headers;
+pub mod hooks;
 pub mod lookup;
 pub mod methods;
 pub mod openapi;
@@ -115,7 +116,9 @@ pub fn build_with(
     }
     let secure_cookies = secure_cookies(&figment);
     let documents = DocStore::new(db.clone(), secrets.code_key);
+    let receivers = hooks::receivers(&figment);
     rocket::custom(figment)
+        .manage(receivers)
         .manage(App {
             db,
             login_throttle: throttle::LoginThrottle::new(),
@@ -139,9 +142,11 @@ pub fn build_with(
         .mount("/", shipping::routes())
         .mount("/", lookup::routes())
         .mount("/", tracking::routes())
+        .mount("/", hooks::routes())
         .mount("/api/v1", api::routes())
         .mount("/api", openapi::routes())
         .mount("/static", FileServer::from(asset_dir("static")).rank(20))
         .register("/", error::page_catchers())
         .register("/api", error::api_catchers())
+        .register("/hooks", error::api_catchers())
 }

@@ -122,6 +122,10 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/settings/cutoff", Access::Roles(AdminOnly::ROLES)),
     ("POST", "/settings/cutoff", Access::Roles(AdminOnly::ROLES)),
     ("GET", "/queues", Access::Roles(Tracking::ROLES)),
+    // Carrier pushes: no account, authenticated by the carrier's signature or credential.
+    ("POST", "/hooks/ups", Access::Public),
+    ("POST", "/hooks/fedex", Access::Public),
+    ("POST", "/hooks/dhl", Access::Public),
 ];
 
 #[cfg(test)]

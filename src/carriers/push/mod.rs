@@ -50,7 +50,11 @@ impl HooksConfig {
 
     /// Reads settings through `get` (the environment, or a map in tests).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> HooksConfig {
-        let get = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let get = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
         HooksConfig {
             ups_credential: get("PEP_UPS_WEBHOOK_CREDENTIAL").map(Secret::new),
             fedex_secret: get("PEP_FEDEX_WEBHOOK_SECRET").map(Secret::new),
@@ -88,7 +92,9 @@ pub fn authentic(
 /// Constant-time comparison of a configured secret with what the request carried.
 fn same_secret(ours: Option<&Secret>, theirs: Option<String>) -> bool {
     match (ours, theirs) {
-        (Some(ours), Some(theirs)) => bool::from(ours.expose().as_bytes().ct_eq(theirs.trim().as_bytes())),
+        (Some(ours), Some(theirs)) => {
+            bool::from(ours.expose().as_bytes().ct_eq(theirs.trim().as_bytes()))
+        }
         _ => false,
     }
 }

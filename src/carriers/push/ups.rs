@@ -87,7 +87,10 @@ fn time(a: &Alert) -> Option<chrono::DateTime<Utc>> {
     if let (Some(d), Some(t)) = (&a.gmt_activity_date, &a.gmt_activity_time) {
         return stamp(d, t).map(|x| x.and_utc());
     }
-    let local = stamp(a.local_activity_date.as_deref()?, a.local_activity_time.as_deref()?)?;
+    let local = stamp(
+        a.local_activity_date.as_deref()?,
+        a.local_activity_time.as_deref()?,
+    )?;
     let off = a.gmt_offset.as_deref()?.trim();
     let (sign, rest) = match off.strip_prefix('-') {
         Some(r) => (-1, r),

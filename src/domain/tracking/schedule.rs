@@ -70,7 +70,9 @@ pub fn pushed_interval(ctx: &PollContext) -> Option<Duration> {
         (LegStatus::InTransit | LegStatus::Exception, _) if ctx.unchanged_for < h(72) => h(20),
         (LegStatus::InTransit | LegStatus::Exception, _) => h(48),
         (LegStatus::Unknown | LegStatus::PreTransit, Direction::Outbound) => h(48),
-        (LegStatus::Unknown | LegStatus::PreTransit, Direction::Return) if ctx.partner_delivered => {
+        (LegStatus::Unknown | LegStatus::PreTransit, Direction::Return)
+            if ctx.partner_delivered =>
+        {
             h(96)
         }
         (LegStatus::Unknown | LegStatus::PreTransit, Direction::Return) => h(240),

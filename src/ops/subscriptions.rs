@@ -181,9 +181,8 @@ async fn confirm_carrier(
     now: DateTime<Utc>,
     report: &mut SubReport,
 ) -> Result<()> {
-    let d = db.clone();
-    let pending = blocking(move || Ok(d.read(|c| subs::to_confirm(c, 200))?)).await?;
-    let carrier = polite.carrier();
+    let (d, carrier) = (db.clone(), polite.carrier());
+    let pending = blocking(move || Ok(d.read(|c| subs::to_confirm(c, carrier, 200))?)).await?;
     for (id, secret) in pending {
         let (answer, sent) = polite.confirm(&id, &secret).await;
         if !sent {

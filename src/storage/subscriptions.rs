@@ -146,13 +146,20 @@ pub fn set_challenge(
 }
 
 /// Subscriptions whose validation secret arrived and waits to be confirmed: (id, secret).
-pub fn to_confirm(conn: &Connection, limit: usize) -> Result<Vec<(String, String)>> {
+pub fn to_confirm(
+    conn: &Connection,
+    carrier: Carrier,
+    limit: usize,
+) -> Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT external_id, challenge FROM leg_subscriptions
-          WHERE state = 'validating' AND challenge IS NOT NULL AND external_id IS NOT NULL
-          LIMIT ?1",
+        "SELECT DISTINCT s.external_id, s.challenge FROM leg_subscriptions s JOIN legs l ON l.id = s.leg
+          WHERE l.carrier = ?1 AND s.state = 'validating' AND s.challenge IS NOT NULL
+            AND s.external_id IS NOT NULL
+          LIMIT ?2",
     )?;
-    let rows = stmt.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let rows = stmt.query_map(params![carrier, limit as i64], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -16,6 +16,7 @@ mod documents;
 mod durability;
 mod hardening;
 mod hardening_data;
+mod hooks;
 mod import_list;
 mod lookup;
 mod personal_data;

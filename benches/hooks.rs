@@ -32,7 +32,6 @@ const AFTER_CUTOFF_DAYS: i64 = 5;
 const PUSH_LATENCY_S: i64 = 60;
 
 struct Campaign {
-    t0: DateTime<Utc>,
     cutoff: DateTime<Utc>,
     horizon: DateTime<Utc>,
 }
@@ -292,7 +291,6 @@ fn main() {
         .with_timezone(&Utc);
     let cutoff = t0 + Duration::days(CUTOFF_DAYS);
     let c = Campaign {
-        t0,
         cutoff,
         horizon: cutoff + Duration::days(AFTER_CUTOFF_DAYS),
     };

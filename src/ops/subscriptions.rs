@@ -210,7 +210,7 @@ async fn confirm_carrier(
 /// Before the sweep time (the cutoff less [`sweep_before_cutoff`]), pushed return legs are due
 /// by then at the latest.
 fn sweep(db: &Db, now: DateTime<Utc>) -> Result<usize> {
-    let Some(election) = db.read(|c| crate::storage::election::load(c))? else {
+    let Some(election) = db.read(crate::storage::election::load)? else {
         return Ok(0);
     };
     let sweep_at = election.receipt_cutoff - sweep_before_cutoff();

@@ -191,15 +191,17 @@ pub fn touch_push(tx: &Transaction, leg: i64, now: DateTime<Utc>) -> Result<()> 
     Ok(())
 }
 
+type SubRow = (
+    String,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    Option<String>,
+);
+
 /// One leg's subscription, if it has one.
 pub fn of_leg(conn: &Connection, leg: i64) -> Result<Option<Subscription>> {
-    let row: Option<(
-        String,
-        DateTime<Utc>,
-        DateTime<Utc>,
-        Option<DateTime<Utc>>,
-        Option<String>,
-    )> = conn
+    let row: Option<SubRow> = conn
         .prepare_cached(
             "SELECT state, subscribed_at, expires_at, last_push_at, last_error
                FROM leg_subscriptions WHERE leg = ?1",

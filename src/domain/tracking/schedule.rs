@@ -239,7 +239,7 @@ mod tests {
                     match (interval(&c), pushed_interval(&c)) {
                         (None, None) => assert!(status.is_final()),
                         (Some(polled), Some(pushed)) => {
-                            assert!(pushed >= 2 * polled.min(Duration::hours(5)), "{status}");
+                            assert!(pushed >= polled.min(Duration::hours(5)) * 2, "{status}");
                             assert!(pushed >= Duration::hours(10), "{status} {hours}h");
                         }
                         other => panic!("{status}: {other:?}"),

@@ -56,6 +56,9 @@ policy!(
 pub enum Access {
     Public,
     Roles(&'static [Role]),
+    /// No account: the carrier's own signature or credential (`web::hooks`); any request
+    /// without it, signed in or not, is refused.
+    Carrier,
 }
 
 /// Every mounted route with its access rule. A test walks this table with every role and
@@ -123,9 +126,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/settings/cutoff", Access::Roles(AdminOnly::ROLES)),
     ("GET", "/queues", Access::Roles(Tracking::ROLES)),
     // Carrier pushes: no account, authenticated by the carrier's signature or credential.
-    ("POST", "/hooks/ups", Access::Public),
-    ("POST", "/hooks/fedex", Access::Public),
-    ("POST", "/hooks/dhl", Access::Public),
+    ("POST", "/hooks/ups", Access::Carrier),
+    ("POST", "/hooks/fedex", Access::Carrier),
+    ("POST", "/hooks/dhl", Access::Carrier),
 ];
 
 #[cfg(test)]

@@ -9,6 +9,8 @@ use serde::Deserialize;
 
 use super::config::KeyConfig;
 use super::http::{self, check, parse, parse_time, place};
+use super::push::subscribe::{open_lifetime, Hook, Subscribed};
+use super::push::DHL_HOOK_HEADER;
 use super::{BoxFuture, CallError, CarrierClient, NumberResult, Tracked};
 use crate::domain::tracking::{Carrier, LegStatus, TrackingEvent};
 
@@ -46,6 +48,69 @@ impl Dhl {
     }
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SubscribeReply {
+    subscription_id: String,
+}
+
+impl Dhl {
+    async fn subscribe_one(&self, number: &str, hook: &Hook) -> Result<Subscribed, CallError> {
+        let body = serde_json::json!({
+            "hook": {
+                "uri": hook.url,
+                "authentication": {
+                    "type": "ApiKeyAuthentication",
+                    "header": DHL_HOOK_HEADER,
+                    "token": hook.credential.as_ref().map_or("", |c| c.expose()),
+                },
+            },
+            "format": "Default",
+            "type": "TrackingID",
+            "trackingNumber": number,
+            "events": ["Pre-Transit", "Transit", "Delivered", "Failure", "Unknown"],
+        });
+        let req = self
+            .http
+            .post(format!(
+                "{}/tracking/push/v1/subscription",
+                self.cfg.base_url
+            ))
+            .header("DHL-API-Key", self.cfg.api_key.expose())
+            .json(&body);
+        let reply = http::send(req).await?;
+        if reply.status == 400 || reply.status == 404 || reply.status == 422 {
+            return Ok(Subscribed {
+                invalid: vec![number.to_string()],
+                lasts: open_lifetime(),
+                ..Subscribed::default()
+            });
+        }
+        check(&reply)?;
+        let r: SubscribeReply = parse(&reply.body)?;
+        Ok(Subscribed {
+            valid: vec![number.to_string()],
+            external_id: Some(r.subscription_id),
+            validating: true,
+            lasts: open_lifetime(),
+            ..Subscribed::default()
+        })
+    }
+
+    async fn confirm_one(&self, id: &str, secret: &str) -> Result<(), CallError> {
+        let req = self
+            .http
+            .post(format!(
+                "{}/tracking/push/v1/subscription/{}/validate",
+                self.cfg.base_url,
+                http::encode(id)
+            ))
+            .header("DHL-API-Key", self.cfg.api_key.expose())
+            .json(&serde_json::json!({ "secret": secret }));
+        check(&http::send(req).await?)
+    }
+}
+
 impl CarrierClient for Dhl {
     fn carrier(&self) -> Carrier {
         Carrier::Dhl
@@ -69,6 +134,30 @@ impl CarrierClient for Dhl {
             }
             Ok(out)
         })
+    }
+
+    fn max_subscribe(&self) -> usize {
+        1
+    }
+
+    fn subscribe<'a>(
+        &'a self,
+        numbers: &'a [String],
+        hook: &'a Hook,
+    ) -> BoxFuture<'a, Result<Subscribed, CallError>> {
+        Box::pin(async move {
+            match numbers {
+                [one] => self.subscribe_one(one, hook).await,
+                _ => Err(CallError::Refused {
+                    status: 400,
+                    message: "DHL: un número por suscripción".into(),
+                }),
+            }
+        })
+    }
+
+    fn confirm<'a>(&'a self, id: &'a str, secret: &'a str) -> BoxFuture<'a, Result<(), CallError>> {
+        Box::pin(self.confirm_one(id, secret))
     }
 }
 
@@ -138,24 +227,56 @@ pub(crate) fn parse_reply(body: &[u8], number: &str) -> Result<NumberResult, Cal
     }
     let mut events = Vec::new();
     for s in mine {
-        let returning = s
-            .return_flag
-            .or(s.details.as_ref().and_then(|d| d.return_flag));
-        let mut these = Vec::new();
-        let source: Vec<&Event> = if s.events.is_empty() {
-            s.status.iter().collect()
-        } else {
-            s.events.iter().collect()
-        };
-        for e in source {
-            these.push(event(e)?);
-        }
-        if returning == Some(true) {
-            mark_return(&mut these);
-        }
-        events.extend(these);
+        events.extend(shipment_events(s)?);
     }
     Ok(NumberResult::Events(events))
+}
+
+/// Reads a pushed body (`shipments[]` in the tracking API's shape): each shipment's number
+/// with its events; a shipment without an id, or anything unreadable, refuses the whole body.
+pub(crate) fn parse_push(body: &[u8]) -> Result<Vec<Tracked>, CallError> {
+    let shipments = match parse::<Reply>(body)? {
+        Reply::Wrapped { shipments } | Reply::Bare(shipments) => shipments,
+    };
+    let mut out: Vec<Tracked> = Vec::new();
+    for s in &shipments {
+        let number =
+            s.id.clone()
+                .filter(|n| !n.trim().is_empty())
+                .ok_or_else(|| CallError::Malformed("envío sin «id»".into()))?;
+        let events = shipment_events(s)?;
+        match out.iter_mut().find(|t| t.number == number) {
+            Some(Tracked {
+                result: NumberResult::Events(e),
+                ..
+            }) => e.extend(events),
+            _ => out.push(Tracked {
+                number,
+                result: NumberResult::Events(events),
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// One shipment's events, the return flag applied.
+fn shipment_events(s: &Shipment) -> Result<Vec<TrackingEvent>, CallError> {
+    let returning = s
+        .return_flag
+        .or(s.details.as_ref().and_then(|d| d.return_flag));
+    let source: Vec<&Event> = if s.events.is_empty() {
+        s.status.iter().collect()
+    } else {
+        s.events.iter().collect()
+    };
+    let mut these = Vec::new();
+    for e in source {
+        these.push(event(e)?);
+    }
+    if returning == Some(true) {
+        mark_return(&mut these);
+    }
+    Ok(these)
 }
 
 /// With `returnFlag`, the shipment is going back: its newest status and any "delivered" (to the

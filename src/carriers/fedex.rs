@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::config::{OAuthConfig, Secret};
 use super::http::{self, check, parse, parse_time, place};
 use super::oauth::{read_token, TokenCache};
+use super::push::subscribe::{open_lifetime, Hook, Subscribed};
 use super::{complete, BoxFuture, CallError, CarrierClient, NumberResult, Tracked};
 use crate::domain::tracking::{Carrier, LegStatus, TrackingEvent};
 
@@ -66,6 +67,49 @@ impl Fedex {
     }
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SubscribeReply {
+    output: SubscribeOutput,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SubscribeOutput {
+    #[serde(default)]
+    subscribed_tracking_numbers: Vec<String>,
+    #[serde(default)]
+    failed_tracking_numbers: Vec<String>,
+}
+
+impl Fedex {
+    async fn subscribe_once(
+        &self,
+        numbers: &[String],
+        hook: &Hook,
+    ) -> Result<Subscribed, CallError> {
+        let token = self.token.get(|| self.fetch_token()).await?;
+        let body = serde_json::json!({ "trackingNumbers": numbers, "destinationUrl": hook.url });
+        let req = self
+            .http
+            .post(format!(
+                "{}/track/v1/webhook/subscriptions",
+                self.cfg.base_url
+            ))
+            .bearer_auth(token.expose())
+            .json(&body);
+        let reply = http::send(req).await?;
+        check(&reply)?;
+        let r: SubscribeReply = parse(&reply.body)?;
+        Ok(Subscribed {
+            valid: r.output.subscribed_tracking_numbers,
+            invalid: r.output.failed_tracking_numbers,
+            lasts: open_lifetime(),
+            ..Subscribed::default()
+        })
+    }
+}
+
 impl CarrierClient for Fedex {
     fn carrier(&self) -> Carrier {
         Carrier::Fedex
@@ -85,6 +129,26 @@ impl CarrierClient for Fedex {
                 Err(CallError::Auth(_)) => {
                     self.token.invalidate().await;
                     self.track_once(numbers).await
+                }
+                other => other,
+            }
+        })
+    }
+
+    fn max_subscribe(&self) -> usize {
+        MAX_BATCH
+    }
+
+    fn subscribe<'a>(
+        &'a self,
+        numbers: &'a [String],
+        hook: &'a Hook,
+    ) -> BoxFuture<'a, Result<Subscribed, CallError>> {
+        Box::pin(async move {
+            match self.subscribe_once(numbers, hook).await {
+                Err(CallError::Auth(_)) => {
+                    self.token.invalidate().await;
+                    self.subscribe_once(numbers, hook).await
                 }
                 other => other,
             }
@@ -150,6 +214,12 @@ const NOT_FOUND: &str = "TRACKING.TRACKINGNUMBER.NOTFOUND";
 /// Reads a track reply for the numbers asked; the whole reply is refused if any part is
 /// unreadable (a malformed reply changes nothing).
 pub(crate) fn parse_reply(body: &[u8], asked: &[String]) -> Result<Vec<Tracked>, CallError> {
+    Ok(complete(asked, parse_all(body)?))
+}
+
+/// Reads a body in the Track API's shape (a reply, or a pushed webhook event): every number
+/// it names, with its events; unreadable in any part, refused whole.
+pub(crate) fn parse_all(body: &[u8]) -> Result<Vec<Tracked>, CallError> {
     let reply: Reply = parse(body)?;
     let output = reply
         .output
@@ -165,7 +235,7 @@ pub(crate) fn parse_reply(body: &[u8], asked: &[String]) -> Result<Vec<Tracked>,
             }),
         }
     }
-    Ok(complete(asked, out))
+    Ok(out)
 }
 
 fn number_result(results: &[TrackResult]) -> Result<NumberResult, CallError> {

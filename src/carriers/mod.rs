@@ -12,6 +12,7 @@ pub mod fedex;
 mod http;
 mod oauth;
 pub mod poller;
+pub mod push;
 pub mod sim;
 pub mod ups;
 
@@ -106,6 +107,30 @@ pub trait CarrierClient: Send + Sync {
     /// for gets one answer.
     fn track<'a>(&'a self, numbers: &'a [String])
         -> BoxFuture<'a, Result<Vec<Tracked>, CallError>>;
+
+    /// How many numbers one push subscription request may carry; 0: the adapter cannot
+    /// subscribe (stand-ins in tests).
+    fn max_subscribe(&self) -> usize {
+        0
+    }
+
+    /// Asks the carrier to push these numbers' events to `hook`.
+    fn subscribe<'a>(
+        &'a self,
+        _numbers: &'a [String],
+        _hook: &'a push::subscribe::Hook,
+    ) -> BoxFuture<'a, Result<push::subscribe::Subscribed, CallError>> {
+        Box::pin(async { Err(push::subscribe::unsupported()) })
+    }
+
+    /// Confirms a subscription with the secret of the carrier's validation message (DHL).
+    fn confirm<'a>(
+        &'a self,
+        _id: &'a str,
+        _secret: &'a str,
+    ) -> BoxFuture<'a, Result<(), CallError>> {
+        Box::pin(async { Err(push::subscribe::unsupported()) })
+    }
 }
 
 /// Completes a reply: numbers the carrier did not mention get a per-number error.

@@ -159,6 +159,48 @@ impl Polite {
     }
 }
 
+impl Polite {
+    /// How many numbers one subscription request may carry (0: none).
+    pub fn max_subscribe(&self) -> usize {
+        self.client.max_subscribe()
+    }
+
+    /// Waits for the limits, taking one call off the daily quota.
+    async fn admit(&self) -> Result<(), CallError> {
+        if let Some(left) = self.paused() {
+            return Err(CallError::RateLimited {
+                retry_after: Some(left),
+            });
+        }
+        if self.daily.check().is_err() {
+            return Err(CallError::QuotaExhausted);
+        }
+        self.per_second.until_ready().await;
+        Ok(())
+    }
+
+    /// One push subscription request within the limits (no retry: the subscriber asks again
+    /// on a later pass). The answer, and whether a request was sent.
+    pub async fn subscribe(
+        &self,
+        numbers: &[String],
+        hook: &super::push::subscribe::Hook,
+    ) -> (Result<super::push::subscribe::Subscribed, CallError>, bool) {
+        if let Err(e) = self.admit().await {
+            return (Err(e), false);
+        }
+        (self.client.subscribe(numbers, hook).await, true)
+    }
+
+    /// Confirms a subscription's validation (DHL) within the limits; as [`Polite::subscribe`].
+    pub async fn confirm(&self, id: &str, secret: &str) -> (Result<(), CallError>, bool) {
+        if let Err(e) = self.admit().await {
+            return (Err(e), false);
+        }
+        (self.client.confirm(id, secret).await, true)
+    }
+}
+
 /// The carriers the poller can reach, each behind its limits.
 pub struct Carriers {
     clients: Vec<Polite>,

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::config::{OAuthConfig, Secret};
 use super::http::{self, check, parse, place};
 use super::oauth::{read_token, TokenCache};
+use super::push::subscribe::{ups_lifetime, Hook, Subscribed};
 use super::{BoxFuture, CallError, CarrierClient, NumberResult, Tracked};
 use crate::domain::tracking::{Carrier, LegStatus, TrackingEvent};
 
@@ -81,6 +82,56 @@ impl Ups {
     }
 }
 
+/// UPS Track Alert takes at most 100 numbers per subscription request.
+pub const MAX_SUBSCRIBE: usize = 100;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SubscribeReply {
+    #[serde(default)]
+    valid_tracking_numbers: Vec<String>,
+    #[serde(default)]
+    invalid_tracking_numbers: Vec<String>,
+}
+
+impl Ups {
+    async fn subscribe_once(
+        &self,
+        numbers: &[String],
+        hook: &Hook,
+    ) -> Result<Subscribed, CallError> {
+        let token = self.token.get(|| self.fetch_token()).await?;
+        let body = serde_json::json!({
+            "locale": "en_US",
+            "trackingNumberList": numbers,
+            "destination": {
+                "url": hook.url,
+                "credentialType": "Bearer",
+                "credential": hook.credential.as_ref().map_or("", |c| c.expose()),
+            },
+        });
+        let req = self
+            .http
+            .post(format!(
+                "{}/api/track/v1/subscription/standard/package",
+                self.cfg.base_url
+            ))
+            .bearer_auth(token.expose())
+            .header("transId", self.trans_id())
+            .header("transactionSrc", TRANSACTION_SRC)
+            .json(&body);
+        let reply = http::send(req).await?;
+        check(&reply)?;
+        let r: SubscribeReply = parse(&reply.body)?;
+        Ok(Subscribed {
+            valid: r.valid_tracking_numbers,
+            invalid: r.invalid_tracking_numbers,
+            lasts: ups_lifetime(),
+            ..Subscribed::default()
+        })
+    }
+}
+
 impl CarrierClient for Ups {
     fn carrier(&self) -> Carrier {
         Carrier::Ups
@@ -110,6 +161,26 @@ impl CarrierClient for Ups {
                 });
             }
             Ok(out)
+        })
+    }
+
+    fn max_subscribe(&self) -> usize {
+        MAX_SUBSCRIBE
+    }
+
+    fn subscribe<'a>(
+        &'a self,
+        numbers: &'a [String],
+        hook: &'a Hook,
+    ) -> BoxFuture<'a, Result<Subscribed, CallError>> {
+        Box::pin(async move {
+            match self.subscribe_once(numbers, hook).await {
+                Err(CallError::Auth(_)) => {
+                    self.token.invalidate().await;
+                    self.subscribe_once(numbers, hook).await
+                }
+                other => other,
+            }
         })
     }
 }

@@ -19,6 +19,7 @@ pub mod election_cutoff;
 pub mod errors;
 pub mod guias;
 pub mod import;
+pub mod inbox;
 pub mod keys;
 pub mod lookup;
 pub mod maps;
@@ -36,6 +37,7 @@ pub mod reports;
 pub mod restore;
 pub mod search;
 pub mod stats;
+pub mod subscriptions;
 pub mod sync;
 pub mod users;
 

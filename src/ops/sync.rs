@@ -20,7 +20,7 @@ use crate::domain::tracking::Carrier;
 use crate::storage::tracking::{self as store, Cursor, DueLeg};
 use crate::storage::Db;
 
-mod record;
+pub(super) mod record;
 
 /// What a pass covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,6 +12,7 @@ const SQL: &[&str] = &[
     include_str!("../../db/migrations/0003_document_cache.sql"),
     include_str!("../../db/migrations/0004_address_history.sql"),
     include_str!("../../db/migrations/0005_account_scopes.sql"),
+    include_str!("../../db/migrations/0006_push_inbox.sql"),
     include_str!("../../db/migrations/0007_outbox.sql"),
     include_str!("../../db/migrations/0008_scan_ids.sql"),
     include_str!("../../db/migrations/0011_purge_after.sql"),

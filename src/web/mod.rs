@@ -13,6 +13,7 @@ pub mod csrf;
 pub mod dashboard;
 pub mod error;
 pub mod headers;
+pub mod hooks;
 pub mod lookup;
 pub mod maps;
 pub mod methods;
@@ -121,7 +122,9 @@ pub fn build_with(
     let secure_cookies = secure_cookies(&figment);
     let documents = DocStore::new(db.clone(), secrets.code_key);
     let (page_clock, page_db) = (checkins.clock(), db.clone());
+    let receivers = hooks::receivers(&figment);
     rocket::custom(figment)
+        .manage(receivers)
         .manage(App {
             db,
             login_throttle: throttle::LoginThrottle::new(),
@@ -150,10 +153,12 @@ pub fn build_with(
         .mount("/", tracking::routes())
         .mount("/", reports::routes())
         .mount("/", notices::routes())
+        .mount("/", hooks::routes())
         .mount("/api/v1", api::routes())
         .mount("/api", openapi::routes())
         .mount("/static", FileServer::from(asset_dir("static")).rank(20))
         .register("/", error::page_catchers())
         .register("/api", error::api_catchers())
         .register("/metrics", error::api_catchers())
+        .register("/hooks", error::api_catchers())
 }

@@ -61,6 +61,9 @@ pub fn takes_token(path: &str) -> bool {
 pub enum Access {
     Public,
     Roles(&'static [Role]),
+    /// No account: the carrier's own signature or credential (`web::hooks`); any request
+    /// without it, signed in or not, is refused.
+    Carrier,
 }
 
 /// Every mounted route with its access rule. A test walks this table with every role and
@@ -134,6 +137,10 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/baja/<token>", Access::Public),
     ("POST", "/hooks/sms", Access::Public),
     ("GET", "/avisos", Access::Roles(Shipping::ROLES)),
+    // Carrier pushes: no account, authenticated by the carrier's signature or credential.
+    ("POST", "/hooks/ups", Access::Carrier),
+    ("POST", "/hooks/fedex", Access::Carrier),
+    ("POST", "/hooks/dhl", Access::Carrier),
 ];
 
 #[cfg(test)]

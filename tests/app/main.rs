@@ -22,6 +22,7 @@ mod drill;
 mod durability;
 mod hardening;
 mod hardening_data;
+mod hooks;
 mod import_list;
 mod logs;
 mod lookup;

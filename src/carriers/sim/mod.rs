@@ -9,7 +9,9 @@
 //! fault rate, calls fail with 5xx, 429 (with and without `Retry-After`), slow replies,
 //! malformed JSON, a spurious 404 / not-found, or events out of order and repeated.
 
+mod push;
 mod routes;
+mod sub_routes;
 pub mod timeline;
 mod wire;
 
@@ -23,6 +25,7 @@ use chrono::{DateTime, Utc};
 
 use crate::clock::{Clock, SimClock};
 use crate::domain::tracking::{Carrier, Direction, LegStatus};
+pub use push::{PushFaults, PushSettings};
 use timeline::Rng;
 pub use timeline::{ShipmentSpec, Timeline};
 
@@ -47,6 +50,8 @@ pub struct SimConfig {
     /// Stop on Ctrl-C and SIGTERM (the `carrier-sim` command); off when embedded.
     pub own_signals: bool,
     pub directory: Option<Directory>,
+    /// Push subscriptions accepted and scans pushed to them (off: `None`).
+    pub push: Option<PushSettings>,
 }
 
 impl Default for SimConfig {
@@ -60,6 +65,7 @@ impl Default for SimConfig {
             quiet: false,
             own_signals: false,
             directory: None,
+            push: None,
         }
     }
 }
@@ -97,6 +103,7 @@ pub struct Sim {
     tokens: Mutex<HashMap<String, Instant>>,
     calls: AtomicU64,
     track_calls: [AtomicU64; 3],
+    push: push::PushState,
 }
 
 impl Sim {
@@ -117,6 +124,7 @@ impl Sim {
             tokens: Mutex::new(HashMap::new()),
             calls: AtomicU64::new(0),
             track_calls: Default::default(),
+            push: push::PushState::default(),
         }
     }
 
@@ -266,6 +274,7 @@ pub struct SimHandle {
     sim: Arc<Sim>,
     shutdown: rocket::Shutdown,
     task: tokio::task::JoinHandle<()>,
+    pusher: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl SimHandle {
@@ -285,6 +294,9 @@ impl SimHandle {
 
     /// Stops the server and waits until it has.
     pub async fn shutdown(self) {
+        if let Some(p) = &self.pusher {
+            p.abort();
+        }
         self.shutdown.notify();
         let _ = self.task.await;
     }
@@ -322,11 +334,17 @@ pub async fn serve_sim(addr: SocketAddr, sim: Arc<Sim>) -> Result<SimHandle, Sim
     let port = rx
         .await
         .map_err(|_| SimError(format!("no pudo escuchar en {addr}")))?;
+    let pusher = sim
+        .config()
+        .push
+        .clone()
+        .map(|settings| push::spawn(sim.clone(), settings));
     Ok(SimHandle {
         addr: SocketAddr::new(addr.ip(), port),
         sim,
         shutdown,
         task,
+        pusher,
     })
 }
 

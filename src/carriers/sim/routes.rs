@@ -36,10 +36,13 @@ pub(super) fn build(addr: SocketAddr, sim: Arc<Sim>) -> Rocket<Build> {
     config.shutdown.grace = 1;
     config.shutdown.mercy = 1;
     config.secret_key = SecretKey::generate().unwrap_or_else(|| SecretKey::from(&[7u8; 64]));
-    rocket::custom(config).manage(sim).mount(
-        "/",
-        routes![fedex_token, fedex_track, ups_token, ups_track, dhl_track],
-    )
+    rocket::custom(config)
+        .manage(sim)
+        .mount(
+            "/",
+            routes![fedex_token, fedex_track, ups_token, ups_track, dhl_track],
+        )
+        .mount("/", super::sub_routes::routes())
 }
 
 /// A JSON reply, with `Retry-After` when rate limiting.
@@ -50,7 +53,7 @@ pub(super) struct Reply {
 }
 
 impl Reply {
-    fn json(status: Status, v: &Value) -> Reply {
+    pub(super) fn json(status: Status, v: &Value) -> Reply {
         Reply {
             status,
             body: v.to_string(),
@@ -58,7 +61,7 @@ impl Reply {
         }
     }
 
-    fn ok(v: &Value) -> Reply {
+    pub(super) fn ok(v: &Value) -> Reply {
         Reply::json(Status::Ok, v)
     }
 
@@ -101,14 +104,14 @@ impl<'r> FromRequest<'r> for Headers<'r> {
 }
 
 impl Headers<'_> {
-    fn get(&self, name: &str) -> Option<&str> {
+    pub(super) fn get(&self, name: &str) -> Option<&str> {
         self.0
             .get_one(name)
             .map(str::trim)
             .filter(|v| !v.is_empty())
     }
 
-    fn bearer(&self) -> Option<&str> {
+    pub(super) fn bearer(&self) -> Option<&str> {
         self.get("Authorization")?.strip_prefix("Bearer ")
     }
 }

@@ -247,3 +247,25 @@ pub(crate) fn dhl_not_found(number: &str) -> Value {
         "instance": format!("/shipment/{number}")
     })
 }
+
+/// A UPS Track Alert push: one activity, with the same words, place and GMT time as the
+/// Tracking API's activity for the same scan.
+pub(crate) fn ups_alert(number: &str, e: &SimEvent) -> Value {
+    let (kind, code, text) = ups_words(e.milestone);
+    let l = local(e.at, &e.place);
+    json!({
+        "trackingNumber": number,
+        "localActivityDate": l.format("%Y%m%d").to_string(),
+        "localActivityTime": l.format("%H%M%S").to_string(),
+        "gmtActivityDate": e.at.format("%Y%m%d").to_string(),
+        "gmtActivityTime": e.at.format("%H%M%S").to_string(),
+        "gmtOffset": l.format("%:z").to_string().replace(':', "."),
+        "activityLocation": {
+            "city": e.place.city, "stateProvince": e.place.region,
+            "postalCode": "", "country": e.place.country
+        },
+        "activityStatus": { "type": kind, "code": code, "description": text },
+        "scheduledDeliveryDate": "",
+        "actualDeliveryDate": if kind == "D" { e.at.format("%Y%m%d").to_string() } else { String::new() },
+    })
+}

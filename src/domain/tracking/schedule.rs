@@ -59,6 +59,47 @@ pub fn interval(ctx: &PollContext) -> Option<Duration> {
     Some(gap.max(min_interval()))
 }
 
+/// The safety net's gap for a leg whose events the carrier pushes: the next poll comes only
+/// after this long without a push (every push and every poll moves it on), so a lost push is
+/// caught up; `None` once final. Moving shipments are watched closer than quiet ones.
+pub fn pushed_interval(ctx: &PollContext) -> Option<Duration> {
+    let h = Duration::hours;
+    let gap = match (ctx.status, ctx.direction) {
+        (LegStatus::Delivered | LegStatus::ReturnToSender, _) => return None,
+        (LegStatus::OutForDelivery, _) => h(10),
+        (LegStatus::InTransit | LegStatus::Exception, _) if ctx.unchanged_for < h(72) => h(20),
+        (LegStatus::InTransit | LegStatus::Exception, _) => h(48),
+        (LegStatus::Unknown | LegStatus::PreTransit, Direction::Outbound) => h(48),
+        (LegStatus::Unknown | LegStatus::PreTransit, Direction::Return)
+            if ctx.partner_delivered =>
+        {
+            h(96)
+        }
+        (LegStatus::Unknown | LegStatus::PreTransit, Direction::Return) => h(240),
+    };
+    Some(gap.max(min_interval()))
+}
+
+/// When to poll a pushed leg next (after a poll or a push at `now`): [`pushed_interval`] on,
+/// spread like [`next_poll`], within the daily cap.
+pub fn next_poll_pushed(
+    ctx: &PollContext,
+    now: DateTime<Utc>,
+    fetched_today: u32,
+    spread: f64,
+) -> Option<DateTime<Utc>> {
+    let gap = pushed_interval(ctx)?;
+    let extra = gap.num_seconds() as f64 * 0.1 * spread.clamp(0.0, 1.0);
+    let at = now + gap + Duration::seconds(extra as i64);
+    Some(within_cap(at, now, fetched_today))
+}
+
+/// The sweep before the receipt cutoff: every return envelope not yet final and pushed is
+/// polled once this long before the cutoff, whatever its pushes said.
+pub fn sweep_before_cutoff() -> Duration {
+    Duration::hours(12)
+}
+
 /// A fixed fraction in [0, 1) per leg, for [`next_poll`]'s `spread`.
 pub fn spread(leg_id: i64) -> f64 {
     ((leg_id as u64).wrapping_mul(2_654_435_761) % 1000) as f64 / 1000.0
@@ -186,6 +227,31 @@ mod tests {
         assert_eq!(
             next_poll(&c, now, 0, 0.999_999),
             Some(at("2022-05-01T12:44:59Z"))
+        );
+    }
+
+    #[test]
+    fn a_pushed_leg_is_polled_far_less_often_than_a_polled_one_and_never_once_final() {
+        for status in LegStatus::ALL {
+            for dir in [Direction::Outbound, Direction::Return] {
+                for hours in [0, 30, 100] {
+                    let c = ctx(dir, status, hours);
+                    match (interval(&c), pushed_interval(&c)) {
+                        (None, None) => assert!(status.is_final()),
+                        (Some(polled), Some(pushed)) => {
+                            assert!(pushed >= polled.min(Duration::hours(5)) * 2, "{status}");
+                            assert!(pushed >= Duration::hours(10), "{status} {hours}h");
+                        }
+                        other => panic!("{status}: {other:?}"),
+                    }
+                }
+            }
+        }
+        let c = ctx(Direction::Outbound, LegStatus::InTransit, 1);
+        let now = at("2022-05-01T10:00:00Z");
+        assert_eq!(
+            next_poll_pushed(&c, now, 0, 0.0),
+            Some(at("2022-05-02T06:00:00Z"))
         );
     }
 

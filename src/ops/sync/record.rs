@@ -14,7 +14,7 @@ use crate::storage::tracking::{self as store, DueLeg, PollRecord};
 use crate::storage::ts;
 
 /// Stores a reply (or a failed call) for the legs asked about.
-pub(super) fn store_reply(
+pub(in crate::ops) fn store_reply(
     tx: &Transaction,
     carrier: Carrier,
     legs: &[DueLeg],
@@ -70,6 +70,21 @@ fn record_events(
     now: DateTime<Utc>,
     report: &mut PassReport,
 ) -> Result<(), OpsError> {
+    let state = apply_events(tx, leg, events, actor, now, report)?;
+    schedule_next(tx, leg, state, true, attempts, now)
+}
+
+/// What a carrier said about a leg, by poll or by push: new events stored once, the leg's
+/// status moved by the domain rule (never back from a final one) and audited. The leg's state
+/// afterwards.
+pub(in crate::ops) fn apply_events(
+    tx: &Transaction,
+    leg: &DueLeg,
+    events: &[TrackingEvent],
+    actor: &Actor,
+    now: DateTime<Utc>,
+    report: &mut PassReport,
+) -> Result<LegState, OpsError> {
     let mut fresh: Vec<&TrackingEvent> = Vec::new();
     for e in events {
         if store::insert_event(tx, leg.id, e, now)? {
@@ -91,7 +106,7 @@ fn record_events(
         report.status_changes += 1;
     }
     report.new_events += fresh.len();
-    schedule_next(tx, leg, state, true, attempts, now)
+    Ok(state)
 }
 
 fn canonical(s: &LegState) -> Vec<u8> {
@@ -156,8 +171,13 @@ fn schedule_next(
         unchanged_for: now - since,
         partner_delivered: leg.partner_delivered,
     };
+    let next = if leg.pushed(now) {
+        schedule::next_poll_pushed(&ctx, now, fetched, spread(leg.id))
+    } else {
+        schedule::next_poll(&ctx, now, fetched, spread(leg.id))
+    };
     let rec = PollRecord {
-        next_poll_at: schedule::next_poll(&ctx, now, fetched, spread(leg.id)),
+        next_poll_at: next,
         since,
         day: now.date_naive(),
         polls_today: fetched,

@@ -34,6 +34,15 @@ pub struct DueLeg {
     /// For a return leg: its PEP's outbound leg was delivered.
     pub partner_delivered: bool,
     pub next_poll_at: String,
+    /// Until when the carrier pushes this leg's events (an active subscription), if it does.
+    pub push_until: Option<DateTime<Utc>>,
+}
+
+impl DueLeg {
+    /// The carrier pushes this leg's events at `now`: the poller is only its safety net.
+    pub fn pushed(&self, now: DateTime<Utc>) -> bool {
+        self.push_until.is_some_and(|t| t > now)
+    }
 }
 
 /// Where the previous page of due legs ended.
@@ -58,7 +67,8 @@ pub(super) const DUE_SELECT: &str = "
            l.last_event_at, lp.since, lp.poll_day, lp.polls_today, lp.failures, lp.visible,
            EXISTS (SELECT 1 FROM legs o WHERE o.pep = l.pep AND o.direction = 'outbound'
                                           AND o.status = 'delivered'),
-           lp.next_poll_at
+           lp.next_poll_at,
+           (SELECT s.expires_at FROM leg_subscriptions s WHERE s.leg = l.id AND s.state = 'active')
       FROM leg_polls lp JOIN legs l ON l.id = lp.leg JOIN peps p ON p.id = l.pep";
 
 type RawDue = (
@@ -80,11 +90,11 @@ type RawDue = (
     String,
 );
 
-pub(super) fn raw_due(r: &Row) -> rusqlite::Result<RawDue> {
-    r.try_into()
+pub(super) fn raw_due(r: &Row) -> rusqlite::Result<(RawDue, Option<DateTime<Utc>>)> {
+    Ok((r.try_into()?, r.get(16)?))
 }
 
-pub(super) fn to_due(raw: RawDue) -> DueLeg {
+pub(super) fn to_due((raw, push_until): (RawDue, Option<DateTime<Utc>>)) -> DueLeg {
     let (
         id,
         pep_id,
@@ -122,6 +132,7 @@ pub(super) fn to_due(raw: RawDue) -> DueLeg {
         visible,
         partner_delivered: partner,
         next_poll_at: next,
+        push_until,
     }
 }
 

@@ -1,0 +1,162 @@
+//! Pushed tracking, after the receiver stored it: storing a push (the only work a request
+//! does), and the inbox worker that applies stored pushes oldest first, each in its own
+//! transaction, through the same recording path as polling (`sync::record::apply_events`):
+//! an event seen twice is stored once, an older one never moves a leg back, a final status
+//! never changes. A push that cannot be read is kept as malformed and the inbox moves on.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use rusqlite::Transaction;
+
+use super::sync::record::apply_events;
+use super::sync::PassReport;
+use super::{Actor, Result};
+use crate::carriers::push::{self, Push};
+use crate::carriers::NumberResult;
+use crate::domain::tracking::schedule::{self, spread, PollContext};
+use crate::domain::tracking::{Carrier, LegState};
+use crate::storage::tracking::DueLeg;
+use crate::storage::{inbox, subscriptions, Db};
+
+/// Stores a push that passed its authenticity check; its inbox id.
+pub fn store(db: &Db, carrier: Carrier, body: &[u8], now: DateTime<Utc>) -> Result<i64> {
+    db.write(|tx| Ok(inbox::insert(tx, carrier, body, now)?))
+}
+
+/// What one run of the worker did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct InboxReport {
+    pub pushes: usize,
+    pub new_events: usize,
+    pub status_changes: usize,
+    /// Numbers pushed that are no leg of ours (ignored).
+    pub unknown_numbers: usize,
+    pub malformed: usize,
+    /// DHL validation secrets kept for the subscriber to confirm.
+    pub validations: usize,
+}
+
+/// Applies up to `limit` pending pushes, oldest first.
+pub fn process(db: &Db, actor: &Actor, now: DateTime<Utc>, limit: usize) -> Result<InboxReport> {
+    let items = db.read(|c| inbox::pending(c, limit))?;
+    let mut report = InboxReport::default();
+    for item in items {
+        report.pushes += 1;
+        match push::parse(item.carrier, &item.body) {
+            Err(e) => {
+                log::warn!(
+                    "push {} de {} mal formado, se guarda: {e}",
+                    item.id,
+                    item.carrier
+                );
+                report.malformed += 1;
+                db.write(|tx| inbox::mark_malformed(tx, item.id, &e.to_string(), now))?;
+            }
+            Ok(Push::DhlValidation {
+                subscription_id,
+                secret,
+            }) => {
+                db.write(|tx| {
+                    if !subscriptions::set_challenge(tx, &subscription_id, &secret, now)? {
+                        log::warn!("validación de DHL para una suscripción desconocida");
+                    }
+                    inbox::mark_done(tx, item.id, 0, now)
+                })?;
+                report.validations += 1;
+            }
+            Ok(Push::Events(tracked)) => {
+                db.write(|tx| {
+                    apply_push(tx, item.id, item.carrier, tracked, actor, now, &mut report)
+                })?;
+            }
+        }
+    }
+    Ok(report)
+}
+
+fn apply_push(
+    tx: &Transaction,
+    id: i64,
+    carrier: Carrier,
+    tracked: Vec<crate::carriers::Tracked>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    report: &mut InboxReport,
+) -> Result<()> {
+    let mut events = 0;
+    for t in tracked {
+        let NumberResult::Events(evs) = t.result else {
+            continue;
+        };
+        let Some(leg) = inbox::leg_by_number(tx, carrier, &t.number)? else {
+            report.unknown_numbers += 1;
+            continue;
+        };
+        let mut pass = PassReport::default();
+        let state = apply_events(tx, &leg, &evs, actor, now, &mut pass)?;
+        safety_net(tx, &leg, state, now)?;
+        subscriptions::touch_push(tx, leg.id, now)?;
+        report.new_events += pass.new_events;
+        report.status_changes += pass.status_changes;
+        events += evs.len();
+    }
+    inbox::mark_done(tx, id, events, now)?;
+    Ok(())
+}
+
+/// A push arrived: a pushed leg's safety-net poll moves on from now (a gap in pushes is what
+/// brings it); a leg not (or no longer) pushed keeps its polling schedule.
+fn safety_net(tx: &Transaction, leg: &DueLeg, state: LegState, now: DateTime<Utc>) -> Result<()> {
+    if !leg.pushed(now) {
+        return Ok(());
+    }
+    let since = if state.status != leg.state.status {
+        now
+    } else {
+        leg.since
+    };
+    let ctx = PollContext {
+        direction: leg.direction,
+        status: state.status,
+        unchanged_for: now - since,
+        partner_delivered: leg.partner_delivered,
+    };
+    let polled_today = schedule::fetches_today(leg.poll_day, leg.polls_today, now);
+    let next = schedule::next_poll_pushed(&ctx, now, polled_today, spread(leg.id));
+    Ok(inbox::reschedule(tx, leg.id, next, since)?)
+}
+
+/// Runs the worker until `shutdown` completes: the inbox is drained every `every`.
+pub fn spawn_worker<S>(
+    db: Arc<Db>,
+    clock: crate::clock::SharedClock,
+    every: std::time::Duration,
+    shutdown: S,
+) -> tokio::task::JoinHandle<()>
+where
+    S: std::future::Future<Output = ()> + Send + 'static,
+{
+    tokio::spawn(async move {
+        let mut shutdown = std::pin::pin!(shutdown);
+        let actor = Actor::system();
+        loop {
+            let (d, a, now) = (db.clone(), actor.clone(), clock.now());
+            let run = tokio::task::spawn_blocking(move || process(&d, &a, now, 200));
+            match run.await {
+                Ok(Ok(r)) if r.pushes > 0 => log::info!(
+                    "pushes: {} aplicados, {} eventos nuevos, {} cambios de estado, {} mal formados",
+                    r.pushes, r.new_events, r.status_changes, r.malformed
+                ),
+                Ok(Ok(r)) if r.pushes == 200 => continue,
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => log::error!("buzón de pushes: {e}"),
+                Err(e) => log::error!("buzón de pushes: {e}"),
+            }
+            tokio::select! {
+                _ = &mut shutdown => break,
+                _ = tokio::time::sleep(every) => {}
+            }
+        }
+    })
+}

@@ -1,0 +1,142 @@
+//! The inbox table: carrier pushes stored raw (after their authenticity was checked) before
+//! they are answered, then taken oldest first by the inbox worker and marked done, or kept as
+//! malformed for inspection.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use super::tracking::{raw_due, to_due, DueLeg, DUE_SELECT};
+use super::{ts, Result};
+use crate::domain::tracking::Carrier;
+
+/// One stored push.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxItem {
+    pub id: i64,
+    pub carrier: Carrier,
+    pub received_at: DateTime<Utc>,
+    pub body: Vec<u8>,
+}
+
+/// A push kept because it could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MalformedPush {
+    pub id: i64,
+    pub carrier: Carrier,
+    pub received_at: DateTime<Utc>,
+    pub error: String,
+    pub bytes: usize,
+}
+
+/// How many pushes are in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct InboxCounts {
+    pub pending: i64,
+    pub done: i64,
+    pub malformed: i64,
+}
+
+/// Stores a push; its id.
+pub fn insert(tx: &Transaction, carrier: Carrier, body: &[u8], now: DateTime<Utc>) -> Result<i64> {
+    tx.prepare_cached("INSERT INTO inbox (carrier, received_at, body) VALUES (?1, ?2, ?3)")?
+        .execute(params![carrier, ts(now), body])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// The oldest pending pushes.
+pub fn pending(conn: &Connection, limit: usize) -> Result<Vec<InboxItem>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, carrier, received_at, body FROM inbox WHERE state = 'pending'
+          ORDER BY id LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit as i64], |r| {
+        Ok(InboxItem {
+            id: r.get(0)?,
+            carrier: r.get(1)?,
+            received_at: r.get(2)?,
+            body: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A push applied: `events` is how many events it carried for known legs.
+pub fn mark_done(tx: &Transaction, id: i64, events: usize, now: DateTime<Utc>) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE inbox SET state = 'done', events = ?2, handled_at = ?3 WHERE id = ?1",
+    )?
+    .execute(params![id, events as i64, ts(now)])?;
+    Ok(())
+}
+
+/// A push that cannot be read: kept with the reason, out of the worker's way.
+pub fn mark_malformed(tx: &Transaction, id: i64, error: &str, now: DateTime<Utc>) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE inbox SET state = 'malformed', error = ?2, handled_at = ?3 WHERE id = ?1",
+    )?
+    .execute(params![id, error, ts(now)])?;
+    Ok(())
+}
+
+pub fn counts(conn: &Connection) -> Result<InboxCounts> {
+    Ok(conn.query_row(
+        "SELECT COALESCE(SUM(state = 'pending'), 0), COALESCE(SUM(state = 'done'), 0),
+                COALESCE(SUM(state = 'malformed'), 0) FROM inbox",
+        [],
+        |r| {
+            Ok(InboxCounts {
+                pending: r.get(0)?,
+                done: r.get(1)?,
+                malformed: r.get(2)?,
+            })
+        },
+    )?)
+}
+
+/// The newest malformed pushes, for inspection.
+pub fn malformed(conn: &Connection, limit: usize) -> Result<Vec<MalformedPush>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, carrier, received_at, COALESCE(error, ''), length(body) FROM inbox
+          WHERE state = 'malformed' ORDER BY id DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit as i64], |r| {
+        Ok(MalformedPush {
+            id: r.get(0)?,
+            carrier: r.get(1)?,
+            received_at: r.get(2)?,
+            error: r.get(3)?,
+            bytes: r.get::<_, i64>(4)? as usize,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The leg carrying `tracking` with `carrier`, with its polling state.
+pub fn leg_by_number(
+    conn: &Connection,
+    carrier: Carrier,
+    tracking: &str,
+) -> Result<Option<DueLeg>> {
+    let sql = format!("{DUE_SELECT} WHERE l.carrier = ?1 AND l.tracking = ?2");
+    let raw = conn
+        .prepare_cached(&sql)?
+        .query_row(params![carrier, tracking], raw_due)
+        .optional()?;
+    Ok(raw.map(to_due))
+}
+
+/// A push moved a pushed leg's safety-net poll on (no fetch was made: the poll counters stay).
+pub fn reschedule(
+    tx: &Transaction,
+    leg: i64,
+    next_poll_at: Option<DateTime<Utc>>,
+    since: DateTime<Utc>,
+) -> Result<()> {
+    tx.prepare_cached("UPDATE leg_polls SET next_poll_at = ?2, since = ?3 WHERE leg = ?1")?
+        .execute(params![
+            leg,
+            next_poll_at.map_or(super::tracking::NEVER.to_string(), ts),
+            ts(since)
+        ])?;
+    Ok(())
+}

@@ -67,6 +67,9 @@ pub fn run(db_arg: Option<PathBuf>, a: ServeArgs) -> anyhow::Result<ExitCode> {
             None => start_poller(db.clone(), shutdown.clone())?,
         }
         start_backups(&db, &path, clock.clone(), shutdown.clone())?;
+        // Notices to electors: sent when PEP_SMTP_*/PEP_SMS_* are set, else kept and shown.
+        let every = std::time::Duration::from_secs(if a.demo { 2 } else { 30 });
+        ops::notices::sender::start(db.clone(), clock.clone(), every)?;
         let cfg = ignited.config();
         eprintln!(
             "pep-tracker en http://{}:{}/ (base de datos {})",

@@ -21,7 +21,9 @@ use crate::storage::{inbox, subscriptions, Db};
 
 /// Stores a push that passed its authenticity check; its inbox id.
 pub fn store(db: &Db, carrier: Carrier, body: &[u8], now: DateTime<Utc>) -> Result<i64> {
-    db.write(|tx| Ok(inbox::insert(tx, carrier, body, now)?))
+    let id = db.write(|tx| inbox::insert(tx, carrier, body, now))?;
+    crate::metrics::global().push_received(now);
+    Ok(id)
 }
 
 /// What one run of the worker did.

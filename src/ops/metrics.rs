@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::Result;
 use crate::carriers::config::CarriersConfig;
 use crate::metrics::Scraped;
-use crate::storage::{tracking, Db};
+use crate::storage::{depths, tracking, Db};
 
 /// The scrape-time values at `now` (the process's clock), for the carriers configured in
 /// `carriers` (none when the configuration is absent or invalid).
@@ -28,7 +28,7 @@ pub fn scrape(db: &Db, carriers: Option<&CarriersConfig>, now: DateTime<Utc>) ->
     Ok(Scraped {
         now,
         quota_left,
-        queues: Vec::new(),
+        queues: db.read(depths::queue_depths)?,
         db_bytes: (size("") + size("-wal")) as i64,
     })
 }

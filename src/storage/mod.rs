@@ -7,6 +7,7 @@ pub mod addresses;
 pub mod audit;
 pub mod campaign;
 pub mod copies;
+pub mod depths;
 pub mod doc_cache;
 pub mod election;
 pub mod electors;

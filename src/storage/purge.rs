@@ -1,6 +1,7 @@
 //! Erasing the electors' personal data once the election is over (`purge --personal-data`):
-//! names, street addresses, postal codes, e-mails, phones, the names' search index, the city
-//! of carrier events, and the printed documents' cache records. What the law and the reports
+//! names, street addresses (the current one and those replaced by corrections), postal codes,
+//! e-mails, phones, the names' search index, the city of carrier events, the carriers' raw
+//! pushes, and the printed documents' cache records. The outbox holds no address or text. What the law and the reports
 //! need stays: elector keys (age and sex of the report tables, the "votó" mark), entity,
 //! country and region (the maps), PEPs, legs, statuses, check-ins and the audit trail, which
 //! never held personal data.
@@ -36,6 +37,14 @@ pub fn erase_personal_data(tx: &Transaction) -> Result<Erased> {
         "INSERT INTO elector_names (elector_names) VALUES ('delete-all')",
         [],
     )?;
+    // Earlier addresses kept by address corrections, and the carriers' raw pushes (their
+    // scan places name cities): what the audit trail needs of them is their digest and id.
+    tx.execute(
+        "UPDATE address_history
+            SET address_line1 = '', address_line2 = NULL, city = '', postal_code = ''",
+        [],
+    )?;
+    tx.execute("UPDATE inbox SET body = X''", [])?;
     let event_places = erase_event_places(tx)?;
     let document_files = tx.execute("DELETE FROM document_files", [])?;
     Ok(Erased {

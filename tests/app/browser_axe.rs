@@ -59,12 +59,13 @@ fn pages(role: Option<Role>, pep: &str) -> Vec<String> {
         .filter(|(m, path, access)| {
             *m == "GET"
                 && !path.starts_with("/static/")
-                && !path.starts_with("/api/")
+                && !pep_tracker::web::policy::takes_token(path)
                 && *path != "/healthz"
                 && match (access, role) {
                     (Access::Public, _) => true,
                     (Access::Roles(rs), Some(r)) => rs.contains(&r),
                     (Access::Roles(_), None) => false,
+                    (Access::Carrier, _) => false,
                 }
         })
         .map(|(_, path, _)| concrete(&path.replace("<pep_id>", pep)))

@@ -298,6 +298,6 @@ fn the_station_camera_reads_a_printed_label_once_with_the_shipped_qr_decoder() {
         let rows = st.query_map([], |r| r.get(0)).unwrap();
         rows.map(Result::unwrap).collect()
     };
-    assert_eq!(inputs, [content.clone()], "{text}");
+    assert_eq!(inputs, std::slice::from_ref(&content), "{text}");
     assert_eq!(count(&app, "SELECT count(*) FROM checkins"), 1);
 }

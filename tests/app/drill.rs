@@ -179,7 +179,13 @@ async fn the_living_demo_tells_one_story_on_one_running_clock() {
             moved_at = Some(began.elapsed());
         }
         // Before the election is loaded there are no queues to read.
-        if let Ok(q) = ops::queues::queues(&app.db, Default::default(), now, &pep_tracker::domain::scope::Scope::National, 5) {
+        if let Ok(q) = ops::queues::queues(
+            &app.db,
+            Default::default(),
+            now,
+            &pep_tracker::domain::scope::Scope::National,
+            5,
+        ) {
             queue_seen |= q.to_reissue.total + q.at_risk.total + q.stuck.total > 0;
         }
     }

@@ -45,7 +45,8 @@ pub fn reception_documents(db: &Db, dir: &Path, now: DateTime<Utc>) -> Result<us
         let entity = EntityCode::parse(&m.entity)
             .map_err(|e| CampaignError::Station(format!("{}: {e}", m.entity)))?;
         let name = format!("mec-{}-{}", m.entity, m.mec);
-        let list = reception_docs::mec_list(db, entity, m.mec, &Scope::National, &leave, &actor, now)?;
+        let list =
+            reception_docs::mec_list(db, entity, m.mec, &Scope::National, &leave, &actor, now)?;
         write(&dir.join(format!("{name}-lista.pdf")), &list)?;
         let act = reception_docs::custody_act(db, entity, m.mec, &Scope::National, &actor, now)?;
         write(&dir.join(format!("{name}-acta.pdf")), &act)?;

@@ -8,14 +8,14 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::{CampaignConfig, CampaignError, CarrierMix, Result};
 use crate::documents::LabelLayout;
+use crate::domain::elector::Address;
 use crate::domain::pep::PepId;
+use crate::domain::scope::Scope;
 use crate::domain::tracking::{synthetic_tracking, LegStatus};
 use crate::ops::batches::NewBatch;
 use crate::ops::demo_data::{write_demo_csv, DemoSpec};
 use crate::ops::import::{import_lnere, Observer};
 use crate::ops::{self, Actor};
-use crate::domain::elector::Address;
-use crate::domain::scope::Scope;
 use crate::storage::{addresses, campaign as store, peps, queues, Db};
 
 /// Loads the election (election day from the calendar) and a synthetic list of the size asked.

@@ -105,18 +105,9 @@ fn verify_checkpoint(
     file: &Path,
     pubkey: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(file).with_context(|| file.display().to_string())?;
-    let cp = Checkpoint::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    let key = match pubkey {
-        Some(p) => {
-            let pem = std::fs::read_to_string(p).with_context(|| p.display().to_string())?;
-            checkpoint::parse_public_key(&pem)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
-        }
-        None => {
-            ops::audit::public_key(db).context("sin --pubkey se usa la clave de instalación")?
-        }
-    };
+    let (cp, key) = checkpoint_and_key(file, pubkey, || {
+        ops::audit::public_key(db).context("sin --pubkey se usa la clave de instalación")
+    })?;
     match ops::audit::check_checkpoint(db, &cp, &key)? {
         Ok(()) => {
             println!("ok {}", cp.seq);
@@ -163,12 +154,12 @@ pub fn restore(db_path: &Path, a: RestoreArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A checkpoint file, its signature checked with `pubkey` or the installation's key.
-fn read_checkpoint(
-    db_path: &Path,
+/// A checkpoint file and the key that checks it: the PEM file `pubkey`, else `installation`.
+fn checkpoint_and_key(
     file: &Path,
     pubkey: Option<&Path>,
-) -> anyhow::Result<Checkpoint> {
+    installation: impl FnOnce() -> anyhow::Result<ed25519_dalek::VerifyingKey>,
+) -> anyhow::Result<(Checkpoint, ed25519_dalek::VerifyingKey)> {
     let text = std::fs::read_to_string(file).with_context(|| file.display().to_string())?;
     let cp = Checkpoint::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let key = match pubkey {
@@ -177,10 +168,21 @@ fn read_checkpoint(
             checkpoint::parse_public_key(&pem)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
         }
-        None => ops::keys::load(&ops::keys::key_path_for(db_path))?
-            .checkpoint_key()
-            .verifying_key(),
+        None => installation()?,
     };
+    Ok((cp, key))
+}
+
+/// A checkpoint file, its signature checked with `pubkey` or the installation's key.
+fn read_checkpoint(
+    db_path: &Path,
+    file: &Path,
+    pubkey: Option<&Path>,
+) -> anyhow::Result<Checkpoint> {
+    let (cp, key) = checkpoint_and_key(file, pubkey, || {
+        let secrets = ops::keys::load(&ops::keys::key_path_for(db_path))?;
+        Ok(secrets.checkpoint_key().verifying_key())
+    })?;
     cp.verify(&key)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     Ok(cp)

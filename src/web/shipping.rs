@@ -256,6 +256,8 @@ fn refused_correction(
         .iter()
         .map(|e| format!("{}: {}", label(e.field), e.reason))
         .collect();
+    let notices = crate::ops::notices::view::for_pep_page(&app.db, id)
+        .map_err(|e| PageError::new(Status::InternalServerError, e.to_string()))?;
     Ok((
         Status::UnprocessableEntity,
         Template::render(
@@ -268,6 +270,7 @@ fn refused_correction(
                 reason: &form.reason,
                 address: &form.address,
                 address_errors,
+                notices,
                 pep: d,
             },
         ),

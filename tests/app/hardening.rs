@@ -217,6 +217,7 @@ fn concrete(path: &str) -> String {
         .replace("<entity>", "20")
         .replace("<mec>", "1")
         .replace("<table>", "entidades.csv")
+        .replace("<token>", "enlace-de-prueba")
 }
 
 fn assert_security_headers(resp: &rocket::local::blocking::LocalResponse<'_>, what: &str) {

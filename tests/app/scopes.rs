@@ -111,7 +111,7 @@ impl Fixture {
 /// Every concrete path of a route pattern: in-scope and out-of-scope values for its parameters.
 fn paths(f: &Fixture, pattern: &str) -> Vec<(String, bool)> {
     let mut out = vec![(pattern.to_string(), true)];
-    let subs: [(&str, Vec<(String, bool)>); 5] = [
+    let subs: [(&str, Vec<(String, bool)>); 6] = [
         (
             "<pep_id>",
             vec![
@@ -130,6 +130,18 @@ fn paths(f: &Fixture, pattern: &str) -> Vec<(String, bool)> {
             vec![(INSIDE.into(), true), ("10".into(), false)],
         ),
         ("<mec>", vec![("1".into(), true)]),
+        (
+            "<file>",
+            [
+                "entidades.csv",
+                "paises.csv",
+                "embudo.csv",
+                "tiempos.csv",
+                "histogramas.csv",
+            ]
+            .map(|t| (t.to_string(), true))
+            .to_vec(),
+        ),
         ("<path..>", vec![("style.css".into(), true)]),
     ];
     for (param, values) in subs {
@@ -227,7 +239,9 @@ fn a_scoped_viewer_and_token_see_only_their_entity_on_every_route() {
     for q in [&f.outside_peps[1], &f.outside_peps[2]] {
         let (status, body) = get(&client, &format!("/search?q={q}"), None);
         assert_eq!(status, Status::Ok);
-        f.assert_clean("search", &body);
+        // The page repeats what was typed; nothing else of that PEP may show.
+        assert!(body.contains("Ningún PEP coincide"), "found outside the scope: {q}");
+        f.assert_clean("search", &body.replace(q.as_str(), "?"));
     }
     let (_, body) = get(&client, &format!("/search?q={}", f.inside_peps[1]), None);
     assert!(body.contains(f.inside_peps[1].as_str()), "own PEP found");

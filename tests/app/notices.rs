@@ -32,29 +32,36 @@ impl Drop for Smtpd {
     }
 }
 
-fn aiosmtpd_available() -> bool {
-    Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .status()
-        .is_ok_and(|s| s.success())
+/// The Python that has aiosmtpd: the one on PATH, else the system's (Debian's
+/// python3-aiosmtpd, which `.ci/run` installs, goes to /usr/bin/python3 even where another
+/// python3 comes first on PATH).
+fn aiosmtpd_python() -> Option<&'static str> {
+    ["python3", "/usr/bin/python3"].into_iter().find(|py| {
+        Command::new(py)
+            .args(["-c", "import aiosmtpd"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
 }
 
 fn smtpd(dir: &Path) -> Option<Smtpd> {
-    if !aiosmtpd_available() {
+    let Some(python) = aiosmtpd_python() else {
         assert!(
             std::env::var_os("CI").is_none(),
             "aiosmtpd is required in CI (.ci/run installs python3-aiosmtpd)"
         );
         eprintln!("skipped: python3 aiosmtpd is not installed (apt-get install python3-aiosmtpd)");
         return None;
-    }
+    };
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
     let maildir = dir.join("maildir");
-    let child = Command::new("python3")
+    let child = Command::new(python)
         .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
         .args(["-c", "aiosmtpd.handlers.Mailbox", maildir.to_str().unwrap()])
         .stdout(Stdio::null())

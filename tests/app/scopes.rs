@@ -240,7 +240,10 @@ fn a_scoped_viewer_and_token_see_only_their_entity_on_every_route() {
         let (status, body) = get(&client, &format!("/search?q={q}"), None);
         assert_eq!(status, Status::Ok);
         // The page repeats what was typed; nothing else of that PEP may show.
-        assert!(body.contains("Ningún PEP coincide"), "found outside the scope: {q}");
+        assert!(
+            body.contains("Ningún PEP coincide"),
+            "found outside the scope: {q}"
+        );
         f.assert_clean("search", &body.replace(q.as_str(), "?"));
     }
     let (_, body) = get(&client, &format!("/search?q={}", f.inside_peps[1]), None);

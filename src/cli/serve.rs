@@ -67,6 +67,7 @@ pub fn run(db_arg: Option<PathBuf>, a: ServeArgs) -> anyhow::Result<ExitCode> {
             None => start_poller(db.clone(), shutdown.clone())?,
         }
         start_backups(&db, &path, clock.clone(), shutdown.clone())?;
+        start_metrics_listener(&db, clock.clone())?;
         // Notices to electors: sent when PEP_SMTP_*/PEP_SMS_* are set, else kept and shown.
         let every = std::time::Duration::from_secs(if a.demo { 2 } else { 30 });
         ops::notices::sender::start(db.clone(), clock.clone(), every)?;
@@ -158,5 +159,26 @@ fn start_backups(
             ops::backups::spawn_scheduled(db.clone(), policy, clock, shutdown);
         }
     }
+    Ok(())
+}
+
+/// `GET /metrics` without a token on `PEP_METRICS_ADDRESS`, when set (a malformed address
+/// refuses to start).
+fn start_metrics_listener(db: &Arc<Db>, clock: SharedClock) -> anyhow::Result<()> {
+    let Ok(text) = std::env::var("PEP_METRICS_ADDRESS") else {
+        return Ok(());
+    };
+    let address: std::net::SocketAddr = text.trim().parse().map_err(|_| {
+        anyhow::anyhow!(
+            "PEP_METRICS_ADDRESS: se espera IP:PUERTO (p. ej. 127.0.0.1:9464), no «{text}»"
+        )
+    })?;
+    let listener = web::observe::metrics_listener(address, db.clone(), clock);
+    tokio::spawn(async move {
+        if let Err(e) = listener.launch().await {
+            tracing::error!("métricas en {address}: {e}");
+        }
+    });
+    eprintln!("métricas sin token en http://{address}/metrics");
     Ok(())
 }

@@ -95,6 +95,7 @@ pub fn create(db: &Db, b: &NewBatch, actor: &Actor, now: DateTime<Utc>) -> Resul
         )?;
         Ok((id, n))
     })
+    .inspect(|(id, n)| actor.log(&format!("lote {id} creado con {n} PEP")))
 }
 
 pub fn list(db: &Db, scope: &crate::domain::scope::Scope) -> Result<Vec<BatchRow>> {

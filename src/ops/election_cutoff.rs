@@ -57,6 +57,7 @@ pub fn change_cutoff(
         )?;
         Ok(new)
     })
+    .inspect(|_| actor.log("corte de recepción cambiado"))
 }
 
 /// The changes to the election settings, cutoff included, newest first (from the audit trail).

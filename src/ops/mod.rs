@@ -87,32 +87,58 @@ pub enum OpsError {
 
 pub type Result<T, E = OpsError> = std::result::Result<T, E>;
 
-/// Who makes a change, as written in the audit trail: `user:ana`, `token:poller`, `cli`, `system`.
+/// Who makes a change, as written in the audit trail: `user:ana`, `token:poller`, `cli`, `system`;
+/// for a web request, also the request's id, which the use case's log lines carry (never the
+/// audit trail: the trail says who, the logs say which request).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor(String);
+pub struct Actor {
+    who: String,
+    request: Option<String>,
+}
 
 impl Actor {
+    fn named(who: String) -> Actor {
+        Actor { who, request: None }
+    }
     pub fn user(name: &str) -> Actor {
-        Actor(format!("user:{name}"))
+        Actor::named(format!("user:{name}"))
     }
     pub fn token(name: &str) -> Actor {
-        Actor(format!("token:{name}"))
+        Actor::named(format!("token:{name}"))
     }
     /// The command line, run by the operating-system user given (or unknown).
     pub fn cli() -> Actor {
         let who = std::env::var("USER").unwrap_or_else(|_| "?".into());
-        Actor(format!("cli:{who}"))
+        Actor::named(format!("cli:{who}"))
     }
     pub fn system() -> Actor {
-        Actor("system".into())
+        Actor::named("system".into())
+    }
+    /// The same actor, acting within the web request `id`.
+    pub fn in_request(mut self, id: Option<&str>) -> Actor {
+        self.request = id.map(str::to_string);
+        self
     }
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.who
+    }
+    pub fn request_id(&self) -> Option<&str> {
+        self.request.as_deref()
+    }
+    /// A log line of the use case `what` done by this actor, with its request id (no personal
+    /// data: `what` names the action and its public subject, e.g. a batch id).
+    pub fn log(&self, what: &str) {
+        tracing::info!(
+            target: "pep_tracker::use_case",
+            request_id = self.request_id().unwrap_or("-"),
+            actor = %self.who,
+            "{what}"
+        );
     }
 }
 
 impl std::fmt::Display for Actor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.who)
     }
 }

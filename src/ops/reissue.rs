@@ -73,6 +73,7 @@ pub fn reissue(
         )?;
         Ok(new.pep_id)
     })
+    .inspect(|new| actor.log(&format!("{id} reemplazado por {new}")))
 }
 
 /// Replaces the elector's address with `new`, keeping the old one in the history, and audits

@@ -32,6 +32,9 @@ pub struct Principal {
     pub scope: Scope,
     /// The scope as shown ("20" or "07,20"); `None` for national.
     pub scope_list: Option<String>,
+    /// The web request this credential came with (its id, for log lines of the use cases).
+    #[serde(skip)]
+    pub request_id: Option<String>,
 }
 
 impl Principal {
@@ -42,6 +45,7 @@ impl Principal {
             role,
             kind,
             scope,
+            request_id: None,
         }
     }
 }
@@ -57,10 +61,11 @@ pub fn check_scope(role: Role, scope: &Scope) -> Result<()> {
 
 impl Principal {
     pub fn actor(&self) -> Actor {
-        match self.kind {
+        let actor = match self.kind {
             "token" => Actor::token(&self.name),
             _ => Actor::user(&self.name),
-        }
+        };
+        actor.in_request(self.request_id.as_deref())
     }
 }
 

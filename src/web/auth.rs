@@ -69,9 +69,12 @@ impl<'r, P: Policy> FromRequest<'r> for Page<P> {
         // Deliberately the wall clock, not app.clock: a session's expiry measures a person's
         // time at the screen; on a demo's simulated clock (×3600) it would end in seconds.
         let found = users::session(&app.db, cookie.value(), Utc::now());
-        decide::<P>(found).map(|user| Page {
-            user,
-            _policy: PhantomData,
+        decide::<P>(found).map(|mut user| {
+            user.request_id = Some(super::observe::request_id(req));
+            Page {
+                user,
+                _policy: PhantomData,
+            }
         })
     }
 }
@@ -108,9 +111,12 @@ impl<'r, P: Policy> FromRequest<'r> for Api<P> {
         let Some(token) = token else {
             return Outcome::Error((Status::Unauthorized, Denied::Unauthenticated));
         };
-        decide::<P>(users::authenticate_token(&app.db, token)).map(|client| Api {
-            client,
-            _policy: PhantomData,
+        decide::<P>(users::authenticate_token(&app.db, token)).map(|mut client| {
+            client.request_id = Some(super::observe::request_id(req));
+            Api {
+                client,
+                _policy: PhantomData,
+            }
         })
     }
 }

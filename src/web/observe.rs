@@ -4,6 +4,7 @@
 //! query, which can hold names and elector keys), and the request latency metric by route.
 //! `GET /metrics` is here too, for `sync` and `admin` tokens.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use rocket::fairing::{Fairing, Info, Kind};
@@ -16,6 +17,8 @@ use super::error::ApiError;
 use super::policy::SyncJob;
 use super::App;
 use crate::carriers::config::CarriersConfig;
+use crate::clock::SharedClock;
+use crate::storage::Db;
 
 /// The id of one request: 16 hex digits, random.
 #[derive(Debug, Clone)]
@@ -83,6 +86,41 @@ impl Fairing for Observe {
     }
 }
 
+/// What the separate metrics listener reads.
+struct MetricsOnly {
+    db: Arc<Db>,
+    clock: SharedClock,
+}
+
+#[rocket::get("/metrics")]
+fn open_metrics(state: &State<MetricsOnly>) -> Result<(ContentType, String), ApiError> {
+    exposition_of(&state.db, &state.clock)
+}
+
+/// A listener of its own for `GET /metrics` without a token, on `address` (the configuration's
+/// `PEP_METRICS_ADDRESS`: a loopback or internal address a Prometheus scrapes). Nothing else
+/// is served there.
+pub fn metrics_listener(
+    address: std::net::SocketAddr,
+    db: Arc<Db>,
+    clock: SharedClock,
+) -> rocket::Rocket<rocket::Build> {
+    let config = rocket::Config {
+        address: address.ip(),
+        port: address.port(),
+        log_level: rocket::config::LogLevel::Off,
+        shutdown: rocket::config::Shutdown {
+            ctrlc: false,
+            ..Default::default()
+        },
+        ..rocket::Config::default()
+    };
+    rocket::custom(config)
+        .manage(MetricsOnly { db, clock })
+        .mount("/", rocket::routes![open_metrics])
+        .register("/", super::error::api_catchers())
+}
+
 /// `GET /metrics`: the Prometheus text exposition.
 #[rocket::get("/metrics")]
 pub fn metrics(_client: Api<SyncJob>, app: &State<App>) -> Result<(ContentType, String), ApiError> {
@@ -91,8 +129,12 @@ pub fn metrics(_client: Api<SyncJob>, app: &State<App>) -> Result<(ContentType, 
 
 /// The exposition as served on the main address or on `PEP_METRICS_ADDRESS`.
 pub fn exposition(app: &App) -> Result<(ContentType, String), ApiError> {
+    exposition_of(&app.db, &app.clock)
+}
+
+fn exposition_of(db: &Db, clock: &SharedClock) -> Result<(ContentType, String), ApiError> {
     let carriers = CarriersConfig::from_env().ok();
-    let scraped = crate::ops::metrics::scrape(&app.db, carriers.as_ref(), app.clock.now())?;
+    let scraped = crate::ops::metrics::scrape(db, carriers.as_ref(), clock.now())?;
     let text = crate::metrics::global().render(&scraped);
     let content_type =
         ContentType::parse_flexible(crate::metrics::CONTENT_TYPE).unwrap_or(ContentType::Plain);

@@ -13,6 +13,8 @@ const PASSWORD: &str = "una contraseña larga de prueba";
 struct Server {
     child: Child,
     base: String,
+    /// The separate listener of PEP_METRICS_ADDRESS.
+    metrics: String,
 }
 
 impl Drop for Server {
@@ -32,6 +34,7 @@ fn free_port() -> u16 {
 
 fn serve(app: &TestApp) -> Server {
     let port = free_port();
+    let metrics_port = free_port();
     let child = Command::new(binary())
         .args(["--db", app.db_path.to_str().unwrap(), "serve"])
         .env("PEP_LOG", "trace")
@@ -39,15 +42,21 @@ fn serve(app: &TestApp) -> Server {
         .env("ROCKET_PORT", port.to_string())
         .env("ROCKET_ADDRESS", "127.0.0.1")
         .env("PEP_BACKUP_EVERY_MINUTES", "0")
+        .env("PEP_METRICS_ADDRESS", format!("127.0.0.1:{metrics_port}"))
         .env_remove("PEP_KEY_FILE")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
+    let metrics = format!("http://127.0.0.1:{metrics_port}");
     for _ in 0..200 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Server { child, base };
+            return Server {
+                child,
+                base,
+                metrics,
+            };
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
@@ -90,7 +99,8 @@ fn cookies(resp: &reqwest::Response) -> String {
         .join("; ")
 }
 
-async fn staff_flows(base: &str, people: &[[String; 4]], pep: &str) {
+/// Runs the staff's flows; the request id of the batch creation.
+async fn staff_flows(base: &str, people: &[[String; 4]], pep: &str) -> String {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -133,6 +143,23 @@ async fn staff_flows(base: &str, people: &[[String; 4]], pep: &str) {
     assert_eq!(r.send().await.unwrap().status(), 200);
     let r = http.get(format!("{base}/nada?nombre={}", people[0][0]));
     assert_eq!(r.send().await.unwrap().status(), 404);
+    let r = http
+        .post(format!("{base}/batches"))
+        .header("cookie", &session)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "csrf={}&name=Lote+1&entity=&country=",
+            percent(&csrf)
+        ))
+        .send()
+        .await
+        .unwrap();
+    let id = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert!(
+        r.text().await.unwrap().contains("Lote 1 creado"),
+        "batch created"
+    );
+    id
 }
 
 async fn api_flows(base: &str, tokens: &[String; 2], people: &[[String; 4]], pep: &str) {
@@ -186,9 +213,18 @@ fn the_most_verbose_logs_hold_no_personal_data_or_secret() {
     let pep = app.pep_ids(1).remove(0);
     let mut server = serve(&app);
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        staff_flows(&server.base, &people, &pep).await;
+    let batch_request = runtime.block_on(async {
+        let id = staff_flows(&server.base, &people, &pep).await;
         api_flows(&server.base, &tokens, &people, &pep).await;
+        let open = reqwest::get(format!("{}/metrics", server.metrics))
+            .await
+            .unwrap();
+        assert_eq!(open.status(), 200, "no token on the metrics address");
+        let text = open.text().await.unwrap();
+        assert!(text.contains("pep_checkin"), "{text}");
+        let other = reqwest::get(format!("{}/api/v1/stats", server.metrics)).await;
+        assert_eq!(other.unwrap().status(), 404, "nothing else there");
+        id
     });
     server.child.kill().unwrap();
     let mut output = String::new();
@@ -214,6 +250,15 @@ fn the_most_verbose_logs_hold_no_personal_data_or_secret() {
         .lines()
         .filter(|l| l.contains("\"request_id\""))
         .count();
+    // The request id reaches the use case: the batch's own log line carries it.
+    let tagged = format!("\"request_id\":\"{batch_request}\"");
+    let use_case = output
+        .lines()
+        .find(|l| l.contains("pep_tracker::use_case") && l.contains(&tagged));
+    assert!(
+        use_case.is_some_and(|l| l.contains("lote 1 creado")),
+        "{output}"
+    );
     assert!(
         requests >= 15,
         "one JSON line per request: {requests}\n{output}"

@@ -271,3 +271,66 @@ fn the_most_verbose_logs_hold_no_personal_data_or_secret() {
         assert!(!output.contains(s), "«{s}» found in the logs:\n{output}");
     }
 }
+
+/// The living demo's own flows (shipping, carriers, polling, reissues, stations, notices) at
+/// the most verbose level: none of its electors' names, keys or streets reach the logs.
+#[test]
+fn the_living_demo_logs_nothing_personal_at_the_most_verbose_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite3");
+    let log = dir.path().join("demo.log");
+    let port = free_port();
+    let out = std::fs::File::create(&log).unwrap();
+    let mut child = Command::new(binary())
+        .args(["--db", db.to_str().unwrap(), "serve", "--demo"])
+        .env("PEP_LOG", "trace")
+        .env("PEP_LOG_FORMAT", "json")
+        .env("ROCKET_PORT", port.to_string())
+        .env("ROCKET_ADDRESS", "127.0.0.1")
+        .env("PEP_BACKUP_EVERY_MINUTES", "0")
+        .env_remove("PEP_KEY_FILE")
+        .stdout(Stdio::from(out.try_clone().unwrap()))
+        .stderr(Stdio::from(out))
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if started.elapsed() > std::time::Duration::from_secs(120) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the demo did not start");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // Half a minute of campaign at ×7,200: about three simulated days.
+    std::thread::sleep(std::time::Duration::from_secs(30));
+    let people: Vec<[String; 4]> = {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT given_names, paternal_surname, elector_key, address_line1
+                 FROM electors ORDER BY id LIMIT 40",
+            )
+            .unwrap();
+        let rows = stmt
+            .query_map([], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]))
+            .unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    let output = std::fs::read_to_string(&log).unwrap();
+    assert!(people.len() == 40, "the demo seeded its list");
+    assert!(
+        output.lines().filter(|l| l.contains("pep_tracker")).count() > 0,
+        "the demo logged: {output}"
+    );
+    for person in &people {
+        for s in person.iter().filter(|s| s.chars().count() >= 4) {
+            assert!(
+                !output.contains(s.as_str()),
+                "«{s}» found in the demo's logs"
+            );
+        }
+    }
+}

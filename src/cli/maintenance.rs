@@ -202,7 +202,7 @@ pub fn purge(db_path: &Path, a: PurgeArgs) -> anyhow::Result<ExitCode> {
         "datos personales borrados; base compactada de {} a {} bytes",
         p.bytes_before, p.bytes_after
     );
-    let policy = ops::backups::BackupPolicy::from_env(db_path).map_err(anyhow::Error::msg)?;
+    let policy = ops::backups::BackupPolicy::from_env(db_path, 60).map_err(anyhow::Error::msg)?;
     if let Some(policy) = policy {
         let n = ops::backups::shred_scheduled(&policy)?;
         eprintln!(

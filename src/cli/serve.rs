@@ -66,7 +66,9 @@ pub fn run(db_arg: Option<PathBuf>, a: ServeArgs) -> anyhow::Result<ExitCode> {
             }
             None => start_poller(db.clone(), shutdown.clone())?,
         }
-        start_backups(&db, &path, clock.clone(), shutdown.clone())?;
+        // The demo's campaign lasts minutes: a checked copy every 2 of them shows the job.
+        let every = if a.demo { 2 } else { 60 };
+        start_backups(&db, &path, every, clock.clone(), shutdown.clone())?;
         start_metrics_listener(&db, clock.clone())?;
         // Notices to electors: sent when PEP_SMTP_*/PEP_SMS_* are set, else kept and shown.
         let every = std::time::Duration::from_secs(if a.demo { 2 } else { 30 });
@@ -140,14 +142,15 @@ fn start_poller(db: Arc<Db>, shutdown: rocket::Shutdown) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Scheduled, checked backups (PEP_BACKUP_*; on by default, every 60 minutes, 24 kept).
+/// Scheduled, checked backups (PEP_BACKUP_*; on by default, every `minutes`, 24 kept).
 fn start_backups(
     db: &Arc<Db>,
     path: &Path,
+    minutes: u64,
     clock: SharedClock,
     shutdown: rocket::Shutdown,
 ) -> anyhow::Result<()> {
-    match ops::backups::BackupPolicy::from_env(path).map_err(anyhow::Error::msg)? {
+    match ops::backups::BackupPolicy::from_env(path, minutes).map_err(anyhow::Error::msg)? {
         None => eprintln!("copias de respaldo programadas: desactivadas"),
         Some(policy) => {
             eprintln!(

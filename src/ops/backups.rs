@@ -30,9 +30,13 @@ const PREFIX: &str = "pep-tracker-";
 const SUFFIX: &str = ".sqlite3";
 
 impl BackupPolicy {
-    /// From `PEP_BACKUP_DIR` (default `<db>.backups`), `PEP_BACKUP_EVERY_MINUTES` (default 60;
-    /// 0 turns scheduled backups off: `None`) and `PEP_BACKUP_KEEP` (default 24).
-    pub fn from_env(db_path: &Path) -> std::result::Result<Option<BackupPolicy>, String> {
+    /// From `PEP_BACKUP_DIR` (default `<db>.backups`), `PEP_BACKUP_EVERY_MINUTES` (default
+    /// `default_minutes`: 60 in production, 2 in the demo; 0 turns scheduled backups off:
+    /// `None`) and `PEP_BACKUP_KEEP` (default 24).
+    pub fn from_env(
+        db_path: &Path,
+        default_minutes: u64,
+    ) -> std::result::Result<Option<BackupPolicy>, String> {
         let number = |name: &str, default: u64| -> std::result::Result<u64, String> {
             match std::env::var(name) {
                 Err(_) => Ok(default),
@@ -42,7 +46,7 @@ impl BackupPolicy {
                     .map_err(|_| format!("{name}: se espera un entero, no «{v}»")),
             }
         };
-        let minutes = number("PEP_BACKUP_EVERY_MINUTES", 60)?;
+        let minutes = number("PEP_BACKUP_EVERY_MINUTES", default_minutes)?;
         let keep = number("PEP_BACKUP_KEEP", 24)?;
         if keep == 0 {
             return Err("PEP_BACKUP_KEEP: se conserva al menos una copia".into());

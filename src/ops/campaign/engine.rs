@@ -254,6 +254,16 @@ impl Run<'_> {
         let t = Instant::now();
         blocking(|| report::finish(&db, &dir, summary))?;
         self.summary.phases.add("informe", t.elapsed());
+        // A checked copy of the campaign's database, as `serve` takes them (restorable with
+        // `restore DIR/copia/…`).
+        let policy = ops::backups::BackupPolicy {
+            dir: dir.join("copia"),
+            every: std::time::Duration::ZERO,
+            keep: 1,
+        };
+        self.summary.phases.time("copia revisada", || {
+            blocking(|| ops::backups::take_scheduled(&db, &policy, &Actor::system(), now))
+        })?;
         report::write_summary(&dir, &self.summary)
     }
 }

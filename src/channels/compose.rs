@@ -3,6 +3,7 @@
 //! id, the guías and dates (written in the elector's own time zone); never a surname, an
 //! address, an elector key, or anything about the ballot.
 
+use crate::domain::months::month_es;
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use chrono_tz::Tz;
 
@@ -25,21 +26,6 @@ pub struct EmailText {
     pub html: String,
 }
 
-const MONTHS: [&str; 12] = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-];
-
 /// "4 de junio de 2022, 08:00 (hora de Los Angeles)".
 pub fn long_date(t: DateTime<Utc>, tz: Tz) -> String {
     let l = t.with_timezone(&tz);
@@ -47,7 +33,7 @@ pub fn long_date(t: DateTime<Utc>, tz: Tz) -> String {
     format!(
         "{} de {} de {}, {:02}:{:02} (hora de {city})",
         l.day(),
-        MONTHS[l.month0() as usize],
+        month_es(l.month0()),
         l.year(),
         l.hour(),
         l.minute()

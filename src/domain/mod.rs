@@ -13,6 +13,7 @@ pub mod entity;
 pub mod geo;
 pub mod lnere;
 pub mod mec;
+pub mod months;
 pub mod notice;
 pub mod pep;
 pub mod personal;

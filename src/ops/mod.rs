@@ -26,6 +26,7 @@ pub mod maps;
 pub mod metrics;
 pub mod notices;
 pub mod pep_view;
+pub mod principal;
 pub mod print_audit;
 pub mod progress;
 pub mod purge;

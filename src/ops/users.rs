@@ -20,35 +20,7 @@ use crate::storage::{audit, users, Db};
 pub const SESSION_HOURS: i64 = 12;
 pub const MIN_PASSWORD: usize = 12;
 
-/// A signed-in staff member.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Principal {
-    pub name: String,
-    pub role: Role,
-    /// `user` for people, `token` for API clients.
-    pub kind: &'static str,
-    /// The entities this account may see (read with the credential, once per request).
-    #[serde(skip)]
-    pub scope: Scope,
-    /// The scope as shown ("20" or "07,20"); `None` for national.
-    pub scope_list: Option<String>,
-    /// The web request this credential came with (its id, for log lines of the use cases).
-    #[serde(skip)]
-    pub request_id: Option<String>,
-}
-
-impl Principal {
-    fn new(name: String, role: Role, kind: &'static str, scope: Scope) -> Principal {
-        Principal {
-            scope_list: scope.to_list(),
-            name,
-            role,
-            kind,
-            scope,
-            request_id: None,
-        }
-    }
-}
+pub use super::principal::Principal;
 
 /// Only a viewer may be limited to entities: the other roles act on the whole list (ship,
 /// receive, sync, administer), and a partial view of what they act on would mislead them.
@@ -57,16 +29,6 @@ pub fn check_scope(role: Role, scope: &Scope) -> Result<()> {
         return Err(AccountError::ScopedRole(role).into());
     }
     Ok(())
-}
-
-impl Principal {
-    pub fn actor(&self) -> Actor {
-        let actor = match self.kind {
-            "token" => Actor::token(&self.name),
-            _ => Actor::user(&self.name),
-        };
-        actor.in_request(self.request_id.as_deref())
-    }
 }
 
 fn check_name(name: &str) -> Result<()> {

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod charts;
 pub mod csrf;
+pub mod cutoff;
 pub mod dashboard;
 pub mod error;
 pub mod headers;
@@ -148,6 +149,7 @@ pub fn build_with(
         .mount("/", dashboard::routes())
         .mount("/", search::routes())
         .mount("/", reception::routes())
+        .mount("/", cutoff::routes())
         .mount("/", shipping::routes())
         .mount("/", lookup::routes())
         .mount("/", tracking::routes())

@@ -1,5 +1,6 @@
 //! Reception of returned envelopes: the scan station (form and no-reload JSON), the
-//! check-in API, reconciliation, and the cutoff setting.
+//! check-in API, reconciliation, and the lists reception prints (the cutoff setting is in
+//! `web::cutoff`).
 
 use rocket::form::{self, Form, FromForm};
 use rocket::http::{ContentType, Status};
@@ -10,9 +11,9 @@ use serde::Deserialize;
 
 use super::auth::{Api, Page};
 use super::csrf::CsrfToken;
-use super::error::{json_body, refusal, ApiError, ErrorBody, PageError};
+use super::error::{json_body, ApiError, ErrorBody, PageError};
 use super::params::ScanText;
-use super::policy::{AdminOnly, Oversight, Reception, ReceptionRecords};
+use super::policy::{Oversight, Reception, ReceptionRecords};
 use super::App;
 use crate::domain::checkin::StationName;
 use crate::domain::entity::{BadEntityCode, EntityCode};
@@ -30,8 +31,6 @@ pub fn routes() -> Vec<Route> {
         api_checkin_not_json,
         reconciliation,
         reconciliation_csv,
-        cutoff_page,
-        cutoff_post,
         mec_list_pdf,
         mec_act_pdf,
         late_pdf
@@ -267,73 +266,6 @@ pub fn reconciliation_csv(
 ) -> Result<(ContentType, Vec<u8>), PageError> {
     let r = ops::reconcile::reconcile(&app.db, page.scope())?;
     Ok((ContentType::CSV, ops::reconcile::reconciliation_csv(&r)))
-}
-
-#[get("/settings/cutoff")]
-pub fn cutoff_page(
-    page: Page<AdminOnly>,
-    csrf: CsrfToken,
-    app: &State<App>,
-) -> Result<Template, PageError> {
-    cutoff_view(app, &page, &csrf.0, None)
-}
-
-fn cutoff_view(
-    app: &App,
-    page: &Page<AdminOnly>,
-    csrf: &str,
-    error: Option<String>,
-) -> Result<Template, PageError> {
-    let e = ops::election::current(&app.db)?;
-    let history = ops::election_cutoff::cutoff_history(&app.db)?;
-    Ok(Template::render(
-        "cutoff",
-        context! {
-            title: "Corte de recepción",
-            user: &page.user,
-            csrf,
-            error,
-            cutoff_local: e.local(e.receipt_cutoff),
-            cutoff_value: e.cutoff_local_notation(),
-            timezone: e.timezone.name(),
-            history,
-        },
-    ))
-}
-
-#[derive(FromForm)]
-pub struct CutoffForm {
-    csrf: String,
-    #[field(validate = len(..=40))]
-    cutoff: String,
-    #[field(validate = len(..=600))]
-    reason: String,
-}
-
-#[post("/settings/cutoff", data = "<form>")]
-pub fn cutoff_post(
-    page: Page<AdminOnly>,
-    csrf: CsrfToken,
-    form: Form<CutoffForm>,
-    app: &State<App>,
-) -> Result<(Status, Template), PageError> {
-    csrf.check(&form.csrf)?;
-    match ops::election_cutoff::change_cutoff(
-        &app.db,
-        &form.cutoff,
-        &form.reason,
-        &page.user.actor(),
-        app.clock.now(),
-    ) {
-        Ok(_) => Ok((Status::Ok, cutoff_view(app, &page, &csrf.0, None)?)),
-        Err(e) => match refusal(&e, false) {
-            Some(msg) => Ok((
-                Status::UnprocessableEntity,
-                cutoff_view(app, &page, &csrf.0, Some(msg))?,
-            )),
-            None => Err(e.into()),
-        },
-    }
 }
 
 /// Leave for the lists reception prints, or 403 (the route's policy admits only roles that

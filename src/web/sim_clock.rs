@@ -8,6 +8,7 @@
 //!   extrapolates the server's time instead of trusting the browser's (the station's
 //!   countdown to the cutoff).
 
+use crate::domain::months::month_es_short;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -19,16 +20,12 @@ use crate::clock::SharedClock;
 use crate::ops;
 use crate::storage::Db;
 
-const MONTHS: [&str; 12] = [
-    "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic",
-];
-
 /// `t` as es-MX writes it in a header: «3 jun 2024 14:05».
 pub fn short_date(t: DateTime<Tz>) -> String {
     format!(
         "{} {} {} {:02}:{:02}",
         t.day(),
-        MONTHS[t.month0() as usize],
+        month_es_short(t.month0()),
         t.year(),
         t.hour(),
         t.minute()

@@ -2,6 +2,7 @@
 //! an operator types and written out in Spanish; and the elector's age, read from the elector
 //! key's birth date with the century rule.
 
+use crate::domain::months::month_es;
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
 use crate::domain::election::{local_to_utc, Election};
@@ -18,26 +19,11 @@ pub struct Cut {
     pub input: String,
 }
 
-const MONTHS: [&str; 12] = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-];
-
 impl Cut {
     /// The cut at `at`, described in the election's time zone.
     pub fn at(at: DateTime<Utc>, e: &Election) -> Cut {
         let local = at.with_timezone(&e.timezone);
-        let month = MONTHS[local.month0() as usize];
+        let month = month_es(local.month0());
         Cut {
             at,
             day: local.date_naive(),

@@ -32,6 +32,9 @@ pub struct DrillArgs {
     /// Couriers: `fedex` (one for the whole campaign), `fedex,ups,dhl` or `fedex=80,ups=20`
     #[arg(long, default_value = "fedex")]
     carriers: String,
+    /// Track by polling only (no push subscriptions), as before pushes existed
+    #[arg(long)]
+    poll_only: bool,
 }
 
 pub fn run(db_path: &Path, a: DrillArgs) -> anyhow::Result<ExitCode> {
@@ -46,6 +49,9 @@ pub fn run(db_path: &Path, a: DrillArgs) -> anyhow::Result<ExitCode> {
     let (secrets, _) = keys::load_or_create(&keys::key_path_for(db_path))?;
     let mut cfg = CampaignConfig::drill(a.electors, a.seed, a.fault_rate, a.out.clone());
     cfg.carriers = mix;
+    if a.poll_only {
+        cfg.push = None;
+    }
     // The drill starts now, on a clock that only the drill moves from then on.
     let start = Utc::now()
         .duration_trunc(chrono::Duration::minutes(1))
@@ -109,6 +115,15 @@ pub fn summary_text(s: &Summary, out: &Path, wall_secs: f64) -> String {
         format!("pasadas de seguimiento: {}", s.passes),
         format!("solicitudes a paqueterías: {}", s.carrier_requests),
         format!("eventos nuevos: {}", s.new_events),
+        format!(
+            "solicitudes de suscripción push: {}",
+            s.push.subscription_requests
+        ),
+        format!("pushes aceptados: {}", s.push.pushes_accepted),
+        format!("pushes rechazados: {}", s.push.pushes_refused),
+        format!("pushes perdidos: {}", s.push.pushes_lost),
+        format!("pushes aplicados: {}", s.push.applied),
+        format!("eventos por push: {}", s.push.push_events),
         format!("entregados al elector: {}", f.outbound_delivered),
         format!("sobres entregados al INE: {}", f.return_delivered),
         format!("escaneos: {}", sc.total()),

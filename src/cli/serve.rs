@@ -64,7 +64,10 @@ pub fn run(db_arg: Option<PathBuf>, a: ServeArgs) -> anyhow::Result<ExitCode> {
                     shutdown.clone(),
                 ));
             }
-            None => start_poller(db.clone(), shutdown.clone())?,
+            None => {
+                start_poller(db.clone(), shutdown.clone())?;
+                start_push(db.clone(), clock.clone(), shutdown.clone())?;
+            }
         }
         // The demo's campaign lasts minutes: a checked copy every 2 of them shows the job.
         let every = if a.demo { 2 } else { 60 };
@@ -139,6 +142,29 @@ fn start_poller(db: Arc<Db>, shutdown: rocket::Shutdown) -> anyhow::Result<()> {
         cfg.carriers.configured()
     );
     sync::spawn_poller(db, cfg, shutdown);
+    Ok(())
+}
+
+/// Pushed tracking: with a receiver's secret set (PEP_*_WEBHOOK_*), the inbox worker applies
+/// what the carriers push; with PEP_PUBLIC_URL too, the subscriber asks them to push.
+fn start_push(db: Arc<Db>, clock: SharedClock, shutdown: rocket::Shutdown) -> anyhow::Result<()> {
+    let hooks = crate::carriers::push::HooksConfig::from_env();
+    if hooks.ups_credential.is_none() && hooks.fedex_secret.is_none() && hooks.dhl_token.is_none() {
+        eprintln!(
+            "sin secretos de webhooks (PEP_FEDEX_WEBHOOK_SECRET…): seguimiento por push apagado"
+        );
+        return Ok(());
+    }
+    let carriers = crate::carriers::config::CarriersConfig::from_env()
+        .map_err(|e| anyhow::anyhow!("configuración de paqueterías: {e}"))?;
+    match &hooks.public_url {
+        Some(url) => eprintln!("seguimiento por push: suscripciones hacia {url}/hooks/…"),
+        None => {
+            eprintln!("seguimiento por push: se reciben pushes; sin PEP_PUBLIC_URL no se suscribe")
+        }
+    }
+    let cfg = ops::subscriptions::PushConfig::new(hooks, carriers, clock);
+    ops::subscriptions::spawn_push(db, cfg, shutdown);
     Ok(())
 }
 

@@ -15,6 +15,7 @@ use crate::domain::personal::{carrier_place, Casework, PersonalData};
 use crate::domain::stage::{Receipt, Stage};
 use crate::domain::{entity, geo};
 use crate::storage::pep_record::{self, ElectorRecord, Generation, LegRecord, PepRecord};
+use crate::storage::subscriptions::{self, SubState, Subscription};
 use crate::storage::{audit, election, stored_time, Db, StorageError};
 
 /// Audit records shown at most.
@@ -38,6 +39,8 @@ pub struct LegView {
     pub status: &'static str,
     pub status_label: &'static str,
     pub status_local: Option<String>,
+    /// The push subscription's state, in words.
+    pub push: String,
     pub events: Vec<EventView>,
 }
 
@@ -135,6 +138,8 @@ struct Facts {
     elector: Option<ElectorRecord>,
     generations: Vec<Generation>,
     audit: Vec<AuditRecord>,
+    /// Each leg's push subscription, by leg id.
+    pushes: Vec<(i64, Subscription)>,
 }
 
 /// The PEP page of `id` when inside `scope` (unknown otherwise); `leave` shows the elector's
@@ -154,7 +159,14 @@ pub fn dossier(
             Some(_) => pep_record::elector(&tx, record.elector_id)?,
             None => None,
         };
+        let mut pushes = Vec::new();
+        for l in &record.legs {
+            if let Some(s) = subscriptions::of_leg(&tx, l.id)? {
+                pushes.push((l.id, s));
+            }
+        }
         let facts = Facts {
+            pushes,
             generations: pep_record::generations(&tx, record.elector_id)?,
             audit: audit::for_subject(&tx, &format!("pep:{id}"), AUDIT_SHOWN)?,
             elector,
@@ -200,7 +212,14 @@ fn assemble(e: &Election, f: Facts, leave: Option<&PersonalData<Casework>>) -> R
             .batch
             .as_ref()
             .map(|b| format!("{} (lote {})", b.name, b.id)),
-        legs: p.legs.iter().map(|l| leg_view(e, l, leave)).collect(),
+        legs: p
+            .legs
+            .iter()
+            .map(|l| {
+                let sub = f.pushes.iter().find(|(id, _)| *id == l.id).map(|(_, s)| s);
+                leg_view(e, l, sub, leave)
+            })
+            .collect(),
         checkin: p.checkin.as_ref().map(|c| {
             let late = c.receipt == Receipt::Late;
             CheckinView {
@@ -224,8 +243,39 @@ fn assemble(e: &Election, f: Facts, leave: Option<&PersonalData<Casework>>) -> R
     })
 }
 
-fn leg_view(e: &Election, l: &LegRecord, leave: Option<&PersonalData<Casework>>) -> LegView {
+/// A leg's push subscription in words.
+fn push_words(e: &Election, s: Option<&Subscription>) -> String {
+    let Some(s) = s else {
+        return "Sin suscripción push: se sigue por consulta".into();
+    };
+    match s.state {
+        SubState::Active => format!(
+            "Push activo hasta {}{}",
+            e.local(s.expires_at),
+            s.last_push_at
+                .map(|t| format!("; último push {}", e.local(t)))
+                .unwrap_or_default()
+        ),
+        SubState::Validating => "Push en validación con la paquetería".into(),
+        SubState::Refused => "Push rechazado por la paquetería: se sigue por consulta".into(),
+        SubState::Failed => format!(
+            "Suscripción push fallida{}; se reintenta",
+            s.last_error
+                .as_ref()
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default()
+        ),
+    }
+}
+
+fn leg_view(
+    e: &Election,
+    l: &LegRecord,
+    sub: Option<&Subscription>,
+    leave: Option<&PersonalData<Casework>>,
+) -> LegView {
     LegView {
+        push: push_words(e, sub),
         direction: l.direction.label_es(),
         carrier: l.carrier.label(),
         tracking: l.tracking.clone(),

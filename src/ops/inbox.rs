@@ -39,42 +39,67 @@ pub struct InboxReport {
     pub validations: usize,
 }
 
-/// Applies up to `limit` pending pushes, oldest first.
+/// Applies up to `limit` pending pushes, oldest first, in one transaction (a reader's page
+/// cache survives a page of pushes, not one write per push).
 pub fn process(db: &Db, actor: &Actor, now: DateTime<Utc>, limit: usize) -> Result<InboxReport> {
     let items = db.read(|c| inbox::pending(c, limit))?;
     let mut report = InboxReport::default();
-    for item in items {
-        report.pushes += 1;
-        match push::parse(item.carrier, &item.body) {
-            Err(e) => {
-                log::warn!(
-                    "push {} de {} mal formado, se guarda: {e}",
-                    item.id,
-                    item.carrier
-                );
-                report.malformed += 1;
-                db.write(|tx| inbox::mark_malformed(tx, item.id, &e.to_string(), now))?;
+    if items.is_empty() {
+        return Ok(report);
+    }
+    db.write(|tx| {
+        for item in items {
+            report.pushes += 1;
+            apply_item(tx, item, actor, now, &mut report)?;
+        }
+        Ok::<_, super::OpsError>(())
+    })?;
+    Ok(report)
+}
+
+/// How long an applied push keeps its raw body (for inspection) before it is emptied.
+pub fn keep_applied() -> chrono::Duration {
+    chrono::Duration::days(3)
+}
+
+/// Empties the raw bodies of pushes applied more than [`keep_applied`] before `now`.
+pub fn forget_applied(db: &Db, now: DateTime<Utc>) -> Result<usize> {
+    Ok(db.write(|tx| inbox::forget_applied(tx, now - keep_applied()))?)
+}
+
+/// One stored push: kept as malformed, a DHL validation secret noted, or its events applied.
+fn apply_item(
+    tx: &Transaction,
+    item: inbox::InboxItem,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    report: &mut InboxReport,
+) -> Result<()> {
+    match push::parse(item.carrier, &item.body) {
+        Err(e) => {
+            log::warn!(
+                "push {} de {} mal formado, se guarda: {e}",
+                item.id,
+                item.carrier
+            );
+            report.malformed += 1;
+            inbox::mark_malformed(tx, item.id, &e.to_string(), now)?;
+        }
+        Ok(Push::DhlValidation {
+            subscription_id,
+            secret,
+        }) => {
+            if !subscriptions::set_challenge(tx, &subscription_id, &secret, now)? {
+                log::warn!("validación de DHL para una suscripción desconocida");
             }
-            Ok(Push::DhlValidation {
-                subscription_id,
-                secret,
-            }) => {
-                db.write(|tx| {
-                    if !subscriptions::set_challenge(tx, &subscription_id, &secret, now)? {
-                        log::warn!("validación de DHL para una suscripción desconocida");
-                    }
-                    inbox::mark_done(tx, item.id, 0, now)
-                })?;
-                report.validations += 1;
-            }
-            Ok(Push::Events(tracked)) => {
-                db.write(|tx| {
-                    apply_push(tx, item.id, item.carrier, tracked, actor, now, &mut report)
-                })?;
-            }
+            inbox::mark_done(tx, item.id, 0, now)?;
+            report.validations += 1;
+        }
+        Ok(Push::Events(tracked)) => {
+            apply_push(tx, item.id, item.carrier, tracked, actor, now, report)?;
         }
     }
-    Ok(report)
+    Ok(())
 }
 
 fn apply_push(
@@ -129,7 +154,11 @@ fn safety_net(tx: &Transaction, leg: &DueLeg, state: LegState, now: DateTime<Utc
     Ok(inbox::reschedule(tx, leg.id, next, since)?)
 }
 
-/// Runs the worker until `shutdown` completes: the inbox is drained every `every`.
+/// Pushes the worker applies at a time.
+const WORKER_PAGE: usize = 200;
+
+/// Runs the worker until `shutdown` completes: the inbox is drained every `every`, and the
+/// bodies of pushes applied long ago are emptied every hour of the clock.
 pub fn spawn_worker<S>(
     db: Arc<Db>,
     clock: crate::clock::SharedClock,
@@ -142,18 +171,41 @@ where
     tokio::spawn(async move {
         let mut shutdown = std::pin::pin!(shutdown);
         let actor = Actor::system();
+        let mut forgot: Option<DateTime<Utc>> = None;
         loop {
             let (d, a, now) = (db.clone(), actor.clone(), clock.now());
-            let run = tokio::task::spawn_blocking(move || process(&d, &a, now, 200));
-            match run.await {
-                Ok(Ok(r)) if r.pushes > 0 => log::info!(
-                    "pushes: {} aplicados, {} eventos nuevos, {} cambios de estado, {} mal formados",
-                    r.pushes, r.new_events, r.status_changes, r.malformed
-                ),
-                Ok(Ok(r)) if r.pushes == 200 => continue,
-                Ok(Ok(_)) => {}
-                Ok(Err(e)) => log::error!("buzón de pushes: {e}"),
-                Err(e) => log::error!("buzón de pushes: {e}"),
+            let hourly = forgot.is_none_or(|t| now - t >= chrono::Duration::hours(1));
+            let run = tokio::task::spawn_blocking(move || {
+                let r = process(&d, &a, now, WORKER_PAGE)?;
+                if hourly {
+                    forget_applied(&d, now)?;
+                }
+                Ok::<_, super::OpsError>(r)
+            });
+            let full = match run.await {
+                Ok(Ok(r)) => {
+                    if r.pushes > 0 {
+                        log::info!(
+                            "pushes: {} aplicados, {} eventos nuevos, {} cambios de estado, {} mal formados",
+                            r.pushes, r.new_events, r.status_changes, r.malformed
+                        );
+                    }
+                    if hourly {
+                        forgot = Some(now);
+                    }
+                    r.pushes == WORKER_PAGE
+                }
+                Ok(Err(e)) => {
+                    log::error!("buzón de pushes: {e}");
+                    false
+                }
+                Err(e) => {
+                    log::error!("buzón de pushes: {e}");
+                    false
+                }
+            };
+            if full {
+                continue;
             }
             tokio::select! {
                 _ = &mut shutdown => break,

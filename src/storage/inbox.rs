@@ -69,6 +69,17 @@ pub fn mark_done(tx: &Transaction, id: i64, events: usize, now: DateTime<Utc>) -
     Ok(())
 }
 
+/// Empties the raw bodies of pushes applied before `before` (their events are stored; a
+/// malformed push keeps its body for inspection); how many were emptied.
+pub fn forget_applied(tx: &Transaction, before: DateTime<Utc>) -> Result<usize> {
+    Ok(tx
+        .prepare_cached(
+            "UPDATE inbox SET body = X'' WHERE state = 'done' AND handled_at < ?1
+               AND length(body) > 0",
+        )?
+        .execute([ts(before)])?)
+}
+
 /// A push that cannot be read: kept with the reason, out of the worker's way.
 pub fn mark_malformed(tx: &Transaction, id: i64, error: &str, now: DateTime<Utc>) -> Result<()> {
     tx.prepare_cached(

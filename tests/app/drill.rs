@@ -59,6 +59,27 @@ fn a_drill_runs_a_whole_campaign_in_order_with_nothing_unexplained() {
         assert!(value(&summary, key) > 0, "{key}: {summary}");
     }
     assert!(summary.contains("fase seguimiento: "), "{summary}");
+    // The courier pushed over HTTP, forged and lost pushes included, and the poller caught
+    // up what was lost: every delivered envelope was still scanned (nothing unexplained).
+    for key in [
+        "solicitudes de suscripción push",
+        "pushes aceptados",
+        "pushes rechazados",
+        "pushes perdidos",
+        "pushes aplicados",
+        "eventos por push",
+    ] {
+        assert!(value(&summary, key) > 0, "{key}: {summary}");
+    }
+    let active: i64 = app
+        .raw_sql()
+        .query_row(
+            "SELECT count(*) FROM leg_subscriptions WHERE state = 'active'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(active >= ELECTORS as i64, "{active} active subscriptions");
 
     // The order check over the database, from the library, agrees.
     let report = order::check(&app.db).unwrap();
@@ -201,6 +222,11 @@ async fn the_living_demo_tells_one_story_on_one_running_clock() {
     );
     assert!(queue_seen, "no queue ever had anything in it");
     assert!(summary.scans.accepted > 0 && summary.funnel.outbound_delivered > 0);
+    assert!(
+        summary.push.applied > 0 && summary.push.push_events > 0,
+        "{:?}",
+        summary.push
+    );
     assert_eq!(summary.unexplained(), 0, "{:?}", summary.scans.problems);
     let report = order::check(&app.db).unwrap();
     assert_eq!(report.violations, 0, "{:?}", report.examples);

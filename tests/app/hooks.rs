@@ -261,7 +261,7 @@ fn the_simulator_pushes_to_a_running_app_after_the_dhl_handshake_and_no_poll_fol
                 ..Default::default()
             },
             fedex_secret: Secret::new(FEDEX_SECRET),
-            every: Duration::from_millis(30),
+            every: Some(Duration::from_millis(30)),
         }),
         ..SimConfig::default()
     };
@@ -317,6 +317,19 @@ fn the_simulator_pushes_to_a_running_app_after_the_dhl_handshake_and_no_poll_fol
             "SELECT count(*) FROM leg_subscriptions WHERE expires_at > '2022'"
         ) == 12
     );
+    // The PEP page shows each leg's subscription.
+    let pep = pep_tracker::domain::pep::PepId::parse(&app.pep_ids(1)[0]).unwrap();
+    let page = pep_tracker::ops::dossier::dossier(
+        &app.db,
+        &pep,
+        &pep_tracker::domain::scope::Scope::National,
+        None,
+    )
+    .unwrap();
+    assert!(!page.legs.is_empty());
+    for leg in &page.legs {
+        assert!(leg.push.starts_with("Push activo hasta "), "{}", leg.push);
+    }
 
     // Subscriptions carry no history: one catch-up poll of every leg, then pushes only.
     let all = sync::SyncOptions {

@@ -25,7 +25,7 @@ use chrono::{DateTime, Utc};
 
 use crate::clock::{Clock, SimClock};
 use crate::domain::tracking::{Carrier, Direction, LegStatus};
-pub use push::{PushFaults, PushSettings};
+pub use push::{PushCounts, PushFaults, PushSettings};
 use timeline::Rng;
 pub use timeline::{ShipmentSpec, Timeline};
 
@@ -42,6 +42,9 @@ pub struct SimConfig {
     pub speed: f64,
     /// How long a "slow reply" fault waits.
     pub slow_reply: Duration,
+    /// The seconds a 429 asks to wait in its `Retry-After` (real seconds: 0 on a campaign's
+    /// fast clock, where a simulated second is no wait at all).
+    pub retry_after: u64,
     /// Lifetime of the OAuth tokens it issues.
     pub token_ttl: Duration,
     /// Silence Rocket's log, which goes to stdout (the level is process-wide: the last Rocket
@@ -61,6 +64,7 @@ impl Default for SimConfig {
             fault_rate: 0.0,
             speed: 1.0,
             slow_reply: Duration::from_secs(3),
+            retry_after: 1,
             token_ttl: Duration::from_secs(3600),
             quiet: false,
             own_signals: false,
@@ -337,8 +341,9 @@ pub async fn serve_sim(addr: SocketAddr, sim: Arc<Sim>) -> Result<SimHandle, Sim
     let pusher = sim
         .config()
         .push
-        .clone()
-        .map(|settings| push::spawn(sim.clone(), settings));
+        .as_ref()
+        .and_then(|settings| settings.every)
+        .map(|every| push::spawn(sim.clone(), every));
     Ok(SimHandle {
         addr: SocketAddr::new(addr.ip(), port),
         sim,

@@ -3,7 +3,13 @@
 //! number to its hook in that carrier's push format — UPS one activity per request with the
 //! `credential` header, FedEx the Track API shape signed in `fdx-signature`, DHL `shipments[]`
 //! with our hook header — with the configured faults: lost, duplicated, reordered, delayed
-//! pushes and bad signatures.
+//! pushes and bad signatures. How the queued scans become requests is [`send`]'s business.
+//!
+//! Each subscription remembers when its next scan happens, so a look at the clock only builds
+//! the timelines of numbers with something new: the simulator keeps up with a national
+//! campaign's hundreds of thousands of subscriptions.
+
+mod send;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,12 +17,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
+use serde_json::Value;
 
-use super::timeline::Rng;
+use super::timeline::{Rng, SimEvent};
 use super::{lock, wire, Sim};
 use crate::carriers::config::Secret;
-use crate::carriers::push::{fedex_signature, FEDEX_SIGNATURE_HEADER, UPS_CREDENTIAL_HEADER};
 use crate::domain::tracking::Carrier;
+
+pub use send::PushCounts;
 
 /// How the simulator's pushes misbehave (shares 0.0–1.0 of the pushes; delays on its clock).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -43,13 +51,29 @@ impl Default for PushFaults {
     }
 }
 
+impl PushFaults {
+    /// Every kind of misbehaviour at once, `rate` of the pushes lost (a campaign's faults).
+    pub fn at_rate(rate: f64) -> PushFaults {
+        let rate = rate.clamp(0.0, 1.0);
+        PushFaults {
+            lost: rate,
+            duplicate: rate / 2.0,
+            reorder: rate / 2.0,
+            delayed: rate,
+            max_delay: Duration::minutes(90),
+            bad_signature: rate / 5.0,
+        }
+    }
+}
+
 /// Pushing turned on: the faults, FedEx's webhook security token (the same the app checks),
-/// and how often (real time) the simulator looks for new scans to push.
+/// and how often (real time) a background task looks for new scans to push; `None`: only when
+/// [`Sim::push_due`] is called (a campaign moving its clock by hand).
 #[derive(Debug, Clone)]
 pub struct PushSettings {
     pub faults: PushFaults,
     pub fedex_secret: Secret,
-    pub every: StdDuration,
+    pub every: Option<StdDuration>,
 }
 
 /// One subscribed number.
@@ -61,6 +85,8 @@ struct Subscribed {
     active: bool,
     /// Scans already pushed (or lost): the next push starts there.
     pushed: usize,
+    /// When the next scan happens (`None`: the shipment's life is over).
+    next_at: Option<DateTime<Utc>>,
 }
 
 /// A DHL subscription waiting for its validation to be confirmed.
@@ -70,13 +96,19 @@ struct Pending {
     number: String,
 }
 
-/// One request to send.
+/// One scan's push, waiting to go: its part of a body, where and how it is sent.
 #[derive(Debug, Clone)]
-struct Outgoing {
+struct Part {
     due: DateTime<Utc>,
+    carrier: Carrier,
     url: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+    auth: Option<(String, String)>,
+    /// Signed or authenticated wrong on purpose.
+    forged: bool,
+    /// A whole body (UPS, DHL validation) or one entry of an array (FedEx, DHL).
+    value: Value,
+    /// Sent alone, never packed with others.
+    alone: bool,
 }
 
 /// The simulator's push state.
@@ -84,11 +116,20 @@ struct Outgoing {
 pub(crate) struct PushState {
     subs: Mutex<HashMap<(Carrier, String), Subscribed>>,
     pending: Mutex<HashMap<String, Pending>>,
-    queue: Mutex<Vec<Outgoing>>,
+    queue: Mutex<Vec<Part>>,
+    /// One look at the clock at a time (a background task and a campaign may both ask).
+    pass: tokio::sync::Mutex<()>,
+    client: std::sync::OnceLock<reqwest::Client>,
     next_id: AtomicU64,
     sent: AtomicU64,
     refused: AtomicU64,
     lost: AtomicU64,
+}
+
+/// The scans of `events` that have happened by `now`, and when the next one will.
+fn split(events: &[SimEvent], now: DateTime<Utc>) -> (usize, Option<DateTime<Utc>>) {
+    let n = events.partition_point(|e| e.at <= now);
+    (n, events.get(n).map(|e| e.at))
 }
 
 impl Sim {
@@ -100,12 +141,13 @@ impl Sim {
         url: &str,
         auth: Option<(String, String)>,
     ) {
-        let pushed = self.timeline(carrier, number).visible(self.now()).len();
+        let (pushed, next_at) = split(&self.timeline(carrier, number).events, self.now());
         let sub = Subscribed {
             url: url.to_string(),
             auth,
             active: carrier != Carrier::Dhl,
             pushed,
+            next_at,
         };
         lock(&self.push.subs).insert((carrier, number.to_string()), sub);
     }
@@ -128,11 +170,14 @@ impl Sim {
         );
         let body =
             serde_json::json!({ "type": "validation", "subscriptionId": id, "secret": secret });
-        lock(&self.push.queue).push(Outgoing {
+        lock(&self.push.queue).push(Part {
             due: self.now(),
+            carrier: Carrier::Dhl,
             url: url.to_string(),
-            headers: vec![auth, ("Content-Type".into(), "application/json".into())],
-            body: body.to_string().into_bytes(),
+            auth: Some(auth),
+            forged: false,
+            value: body,
+            alone: true,
         });
         id
     }
@@ -144,13 +189,11 @@ impl Sim {
             return false;
         };
         pending.remove(id);
-        let visible = self
-            .timeline(Carrier::Dhl, &p.number)
-            .visible(self.now())
-            .len();
+        let (visible, next_at) = split(&self.timeline(Carrier::Dhl, &p.number).events, self.now());
         if let Some(s) = lock(&self.push.subs).get_mut(&(Carrier::Dhl, p.number.clone())) {
             s.active = true;
             s.pushed = visible;
+            s.next_at = next_at;
         }
         true
     }
@@ -172,85 +215,56 @@ impl Sim {
     }
 
     /// Queues the pushes of every scan that became visible since the last look.
-    fn collect_pushes(&self, settings: &PushSettings) {
+    fn collect_pushes(&self, faults: &PushFaults) {
         let now = self.now();
-        let subs: Vec<((Carrier, String), Subscribed)> = lock(&self.push.subs)
+        let due: Vec<(Carrier, String)> = lock(&self.push.subs)
             .iter()
-            .filter(|(_, s)| s.active)
-            .map(|(k, s)| (k.clone(), s.clone()))
+            .filter(|(_, s)| s.active && s.next_at.is_some_and(|t| t <= now))
+            .map(|(k, _)| k.clone())
             .collect();
         let mut out = Vec::new();
-        for ((carrier, number), sub) in subs {
-            let tl = self.timeline(carrier, &number);
-            let visible = tl.visible(now);
-            for i in sub.pushed..visible.len() {
-                self.one_push(carrier, &number, &sub, visible, i, settings, &mut out);
+        for key in due {
+            let Some(sub) = lock(&self.push.subs).get(&key).cloned() else {
+                continue;
+            };
+            let (carrier, number) = &key;
+            let tl = self.timeline(*carrier, number);
+            let (visible, next_at) = split(&tl.events, now);
+            for i in sub.pushed..visible {
+                self.one_push(*carrier, number, &sub, &tl.events[..=i], faults, &mut out);
             }
-            if let Some(s) = lock(&self.push.subs).get_mut(&(carrier, number)) {
-                s.pushed = s.pushed.max(visible.len());
+            if let Some(s) = lock(&self.push.subs).get_mut(&key) {
+                s.pushed = s.pushed.max(visible);
+                s.next_at = next_at;
             }
         }
         lock(&self.push.queue).extend(out);
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// The push of the newest of `history`'s scans, with its faults.
     fn one_push(
         &self,
         carrier: Carrier,
         number: &str,
         sub: &Subscribed,
-        visible: &[super::timeline::SimEvent],
-        i: usize,
-        settings: &PushSettings,
-        out: &mut Vec<Outgoing>,
+        history: &[SimEvent],
+        faults: &PushFaults,
+        out: &mut Vec<Part>,
     ) {
-        let f = settings.faults;
-        let mut rng = Rng::new(
-            self.cfg.seed.wrapping_add(0x9e37_79b9 * (i as u64 + 1)),
-            carrier,
-            number,
-        );
+        let f = faults;
+        let i = history.len() as u64;
+        let mut rng = Rng::new(self.cfg.seed.wrapping_add(0x9e37_79b9 * i), carrier, number);
         if rng.chance(f.lost) {
             self.push.lost.fetch_add(1, Ordering::Relaxed);
             return;
         }
-        let body = match carrier {
-            Carrier::Ups => wire::ups_alert(number, &visible[i]),
-            Carrier::Fedex => wire::fedex_body(
-                &format!("push-{number}-{i}"),
-                vec![wire::fedex_result(number, &visible[..=i])],
-            ),
-            Carrier::Dhl => wire::dhl_body(number, &visible[..=i]),
-        }
-        .to_string()
-        .into_bytes();
+        let Some(newest) = history.last() else { return };
+        let value = match carrier {
+            Carrier::Ups => wire::ups_alert(number, newest),
+            Carrier::Fedex => wire::fedex_result(number, history),
+            Carrier::Dhl => wire::dhl_shipment(number, history),
+        };
         let forged = rng.chance(f.bad_signature);
-        let mut headers = vec![("Content-Type".to_string(), "application/json".to_string())];
-        match carrier {
-            Carrier::Fedex => {
-                let key = if forged {
-                    Secret::new("not-the-token")
-                } else {
-                    settings.fedex_secret.clone()
-                };
-                headers.push((FEDEX_SIGNATURE_HEADER.into(), fedex_signature(&key, &body)));
-            }
-            Carrier::Ups | Carrier::Dhl => {
-                let (name, value) = sub
-                    .auth
-                    .clone()
-                    .unwrap_or_else(|| (UPS_CREDENTIAL_HEADER.into(), String::new()));
-                let value = if forged {
-                    format!("{value}-forged")
-                } else {
-                    value
-                };
-                headers.push((name, value));
-                if carrier == Carrier::Ups {
-                    headers.push(("User-Agent".into(), "UPSPubSubTrackingService".into()));
-                }
-            }
-        }
         let mut due = self.now();
         if rng.chance(f.delayed) {
             due += Duration::seconds((f.max_delay.num_seconds() as f64 * rng.unit()) as i64);
@@ -259,51 +273,58 @@ impl Sim {
             // Held until after the next scan's push would go.
             due += Duration::seconds(1) + f.max_delay.max(Duration::minutes(1));
         }
-        let push = Outgoing {
+        let part = Part {
             due,
+            carrier,
             url: sub.url.clone(),
-            headers,
-            body,
+            auth: sub.auth.clone(),
+            forged,
+            value,
+            alone: carrier == Carrier::Ups,
         };
         if rng.chance(f.duplicate) {
-            out.push(push.clone());
+            out.push(part.clone());
         }
-        out.push(push);
+        out.push(part);
     }
 
     /// The queued pushes due by now, oldest first.
-    fn due_pushes(&self) -> Vec<Outgoing> {
+    fn due_parts(&self) -> Vec<Part> {
         let now = self.now();
         let mut queue = lock(&self.push.queue);
-        let (mut due, rest): (Vec<Outgoing>, Vec<Outgoing>) =
-            queue.drain(..).partition(|o| o.due <= now);
+        let (mut due, rest): (Vec<Part>, Vec<Part>) = queue.drain(..).partition(|o| o.due <= now);
         *queue = rest;
         due.sort_by_key(|o| o.due);
         due
     }
+
+    fn push_client(&self) -> reqwest::Client {
+        self.push
+            .client
+            .get_or_init(|| crate::carriers::http_client(StdDuration::from_secs(5)))
+            .clone()
+    }
+
+    /// Pushes every scan that happened by the simulator's now and every queued push now due,
+    /// and waits until each was answered: what a campaign moving its clock by hand calls after
+    /// each move. Nothing happens when pushing is off.
+    pub async fn push_due(&self) -> PushCounts {
+        let Some(settings) = self.cfg.push.clone() else {
+            return PushCounts::default();
+        };
+        let _one = self.push.pass.lock().await;
+        self.collect_pushes(&settings.faults);
+        let parts = self.due_parts();
+        send::send_all(self, &settings, parts).await
+    }
 }
 
-/// Runs the pusher until aborted: every `settings.every`, new scans are queued and due pushes
-/// sent.
-pub(crate) fn spawn(sim: Arc<Sim>, settings: PushSettings) -> tokio::task::JoinHandle<()> {
+/// Runs the pusher until aborted: every `every`, new scans are queued and due pushes sent.
+pub(crate) fn spawn(sim: Arc<Sim>, every: StdDuration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let http = super::super::http_client(StdDuration::from_secs(5));
         loop {
-            sim.collect_pushes(&settings);
-            for o in sim.due_pushes() {
-                let mut req = http.post(&o.url).body(o.body);
-                for (k, v) in &o.headers {
-                    req = req.header(k.as_str(), v.as_str());
-                }
-                let ok = matches!(req.send().await, Ok(r) if r.status().is_success());
-                let counter = if ok {
-                    &sim.push.sent
-                } else {
-                    &sim.push.refused
-                };
-                counter.fetch_add(1, Ordering::Relaxed);
-            }
-            tokio::time::sleep(settings.every).await;
+            sim.push_due().await;
+            tokio::time::sleep(every).await;
         }
     })
 }

@@ -123,7 +123,7 @@ async fn misbehave(sim: &Sim, fault: Option<Fault>) -> Option<Reply> {
     match fault {
         Some(Fault::ServerError) => Some(Reply::json(Status::ServiceUnavailable, &busy())),
         Some(Fault::TooManyWithRetryAfter) => Some(Reply {
-            retry_after: Some(1),
+            retry_after: Some(sim.config().retry_after),
             ..Reply::json(Status::TooManyRequests, &busy())
         }),
         Some(Fault::TooManyBare) => Some(Reply::json(Status::TooManyRequests, &busy())),

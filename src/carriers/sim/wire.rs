@@ -223,6 +223,11 @@ fn dhl_event(number: &str, e: &SimEvent) -> Value {
 }
 
 pub(crate) fn dhl_body(number: &str, events: &[SimEvent]) -> Value {
+    json!({ "shipments": [dhl_shipment(number, events)] })
+}
+
+/// One entry of DHL's `shipments[]`, newest event first.
+pub(crate) fn dhl_shipment(number: &str, events: &[SimEvent]) -> Value {
     let returning = events.iter().any(|e| {
         matches!(
             e.milestone,
@@ -230,13 +235,13 @@ pub(crate) fn dhl_body(number: &str, events: &[SimEvent]) -> Value {
         )
     });
     let rendered: Vec<Value> = events.iter().rev().map(|e| dhl_event(number, e)).collect();
-    json!({ "shipments": [{
+    json!({
         "id": number,
         "service": "express",
         "status": rendered.first().cloned(),
         "details": { "returnFlag": returning, "proofOfDeliverySignedAvailable": false },
         "events": rendered,
-    }]})
+    })
 }
 
 pub(crate) fn dhl_not_found(number: &str) -> Value {

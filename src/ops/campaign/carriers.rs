@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::{CampaignError, Result};
 use crate::carriers::config::{CarriersConfig, Limits};
 use crate::carriers::poller::{Carriers, RetryPolicy};
-use crate::carriers::sim::{self, Sim, SimConfig, SimHandle};
+use crate::carriers::sim::{self, PushSettings, Sim, SimConfig, SimHandle};
 use crate::clock::SimClock;
 use crate::domain::tracking::Carrier;
 use crate::ops::sync;
@@ -70,19 +70,23 @@ impl CarrierMix {
 }
 
 /// The simulator on the campaign's clock, serving on a free loopback port; it learns each
-/// number from the database (direction, country, printing time).
+/// number from the database (direction, country, printing time); with `push`, it pushes
+/// when the campaign asks.
 pub async fn start_simulator(
     db: Arc<Db>,
     clock: Arc<SimClock>,
     seed: u64,
     fault_rate: f64,
+    push: Option<PushSettings>,
 ) -> Result<SimHandle> {
     let cfg = SimConfig {
         seed,
         fault_rate,
         quiet: true,
-        // A slow reply costs real time, not simulated time: keep it short.
+        // A slow reply or a `Retry-After` costs real time, not simulated time: keep it short.
         slow_reply: Duration::from_millis(50),
+        retry_after: 0,
+        push,
         directory: Some(sync::sim_directory(db)),
         ..SimConfig::default()
     };

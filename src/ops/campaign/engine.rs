@@ -8,8 +8,10 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::phases::{Progress, Summary};
 use super::stations::{self, Expect, Job, Reception};
-use super::{carriers, report, shipping, CampaignConfig, Result, Timekeeper};
+use super::{carriers, push, report, shipping, CampaignConfig, Result, Timekeeper};
 use crate::carriers::poller::Carriers;
+use crate::carriers::push::HooksConfig;
+use crate::carriers::sim::Sim;
 use crate::clock::SharedClock;
 use crate::domain::code::{CodeId, EnvelopeCode};
 use crate::ops::keys::Secrets;
@@ -33,6 +35,9 @@ struct Run<'a> {
     time: Timekeeper,
     cutoff: DateTime<Utc>,
     summary: Summary,
+    /// The app's push receivers, when the carriers push.
+    hooks: Option<HooksConfig>,
+    sim: Arc<Sim>,
     /// Next synthetic tracking serial.
     serial: u64,
     /// Return envelopes scanned so far (double scans every so often).
@@ -62,9 +67,14 @@ pub async fn run(
     })?;
     let cutoff = ops::election::current(&db)?.receipt_cutoff;
     summary.cutoff = Some(cutoff);
-    let sim = carriers::start_simulator(db.clone(), time.clock(), cfg.seed, cfg.fault_rate).await?;
+    let hooks = cfg.push.map(push::Hooks::new);
+    let settings = hooks.as_ref().and_then(push::Hooks::sim_settings);
+    let sim =
+        carriers::start_simulator(db.clone(), time.clock(), cfg.seed, cfg.fault_rate, settings)
+            .await?;
     let clock: SharedClock = time.clock();
-    let desk = stations::open(db.clone(), secrets, clock, cfg.stations).await?;
+    let figment = hooks.as_ref().map(push::Hooks::figment_value);
+    let desk = stations::open(db.clone(), secrets, clock, cfg.stations, figment).await?;
     let clients = carriers::clients(&db, &sim.base_url(), time.now())?;
     let mut run = Run {
         db,
@@ -73,6 +83,8 @@ pub async fn run(
         time,
         cutoff,
         summary,
+        hooks: hooks.map(|h| h.at(desk.base_url())),
+        sim: sim.sim(),
         serial: 1_000,
         scanned: 0,
         forged: 0,
@@ -147,8 +159,14 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// One turn of the calendar: a polling pass, reissues, a reception round.
+    /// One turn of the calendar: pushes (subscriptions, the carrier's pushes, the inbox), a
+    /// polling pass (the safety net when pushing), reissues, a reception round.
     async fn turn(&mut self, clients: &Carriers, desk: &Reception) -> Result<()> {
+        if let Some(hooks) = &self.hooks {
+            let now = self.time.now();
+            let (s, phases) = (&mut self.summary.push, &mut self.summary.phases);
+            push::turn(&self.db, clients, hooks, &self.sim, now, s, phases).await?;
+        }
         let t = Instant::now();
         let pass = run_pass(
             self.db.clone(),

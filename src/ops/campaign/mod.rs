@@ -13,6 +13,7 @@ mod carriers;
 mod engine;
 pub mod order;
 mod phases;
+mod push;
 mod report;
 mod shipping;
 mod stations;
@@ -25,6 +26,7 @@ pub use calendar::{Calendar, Timekeeper};
 pub use carriers::CarrierMix;
 pub use engine::run;
 pub use phases::{Phases, Progress, Summary};
+pub use push::PushSummary;
 
 /// What a campaign fails on (the use cases' own errors, and its machinery's).
 #[derive(Debug, thiserror::Error)]
@@ -70,10 +72,13 @@ pub struct CampaignConfig {
     pub calendar: Calendar,
     /// Reception stations scanning at once.
     pub stations: usize,
+    /// Pushed tracking beside polling, with the pushes' faults; `None`: polling only.
+    pub push: Option<crate::carriers::sim::PushFaults>,
 }
 
 impl CampaignConfig {
-    /// A national drill: every entity, one courier, four stations.
+    /// A national drill: every entity, one courier pushing its events (the poller as safety
+    /// net), four stations.
     pub fn drill(electors: usize, seed: u64, fault_rate: f64, out_dir: PathBuf) -> Self {
         CampaignConfig {
             name: "Simulacro nacional del voto postal".into(),
@@ -85,6 +90,7 @@ impl CampaignConfig {
             entities: (1..=32).map(|n| format!("{n:02}")).collect(),
             calendar: Calendar::default(),
             stations: 4,
+            push: Some(crate::carriers::sim::PushFaults::at_rate(fault_rate)),
         }
     }
 }

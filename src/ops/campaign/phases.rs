@@ -99,6 +99,7 @@ pub struct Summary {
     pub carrier_requests: usize,
     pub carrier_failures: usize,
     pub new_events: usize,
+    pub push: super::push::PushSummary,
     pub scans: ScanCounts,
     pub mec_lists: usize,
     pub funnel: Funnel,

@@ -61,12 +61,14 @@ struct Answer {
     outcome: String,
 }
 
-/// Serves the app over `db` on `clock` and gives each of `stations` stations a token.
+/// Serves the app over `db` on `clock` (its push receivers with `hooks`' secrets) and gives
+/// each of `stations` stations a token.
 pub async fn open(
     db: Arc<Db>,
     secrets: &Secrets,
     clock: SharedClock,
     stations: usize,
+    hooks: Option<serde_json::Value>,
 ) -> Result<Reception> {
     let now = clock.now();
     let mut tokens = Vec::new();
@@ -84,6 +86,11 @@ pub async fn open(
         .merge(("address", "127.0.0.1"))
         .merge(("port", 0))
         .merge(("log_level", "off"));
+    // The carriers' push receivers, with the campaign's secrets.
+    let figment = match hooks {
+        Some(h) => figment.merge((crate::web::hooks::FIGMENT_KEY, h)),
+        None => figment,
+    };
     let checkins = CheckinQueue::on_clock(db.clone(), MAX_GROUP, clock);
     let (tx, rx) = tokio::sync::oneshot::channel();
     let rocket = crate::web::build_with(db, secrets, figment, checkins).attach(
@@ -115,6 +122,11 @@ pub async fn open(
 }
 
 impl Reception {
+    /// `http://127.0.0.1:PORT`: where the app answers (stations, API, hooks).
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
     /// Scans `jobs` spread over the stations, all stations at once; counts every answer and
     /// each one that is not what the envelope called for.
     pub async fn scan(&self, jobs: Vec<Job>, counts: &mut ScanCounts) -> Result<()> {

@@ -32,6 +32,7 @@ mod personal_data;
 mod reception;
 mod reports;
 mod routes_and_roles;
+mod scope_admin;
 mod scopes;
 mod search;
 mod sessions;

@@ -30,6 +30,7 @@ mod notices;
 mod operations;
 mod personal_data;
 mod reception;
+mod report_cuts;
 mod reports;
 mod routes_and_roles;
 mod scope_admin;

@@ -121,14 +121,18 @@ fn rows(s: &Summary) -> Vec<(String, String, String)> {
     ] {
         add("Escaneos", k, v.to_string());
     }
-    add("Control", "no explicados", s.unexplained().to_string());
     add(
-        "Control",
+        "Comprobaciones",
+        "no explicados",
+        s.unexplained().to_string(),
+    );
+    add(
+        "Comprobaciones",
         "PEP fuera de orden temporal",
         s.order.violations.to_string(),
     );
     add(
-        "Control",
+        "Comprobaciones",
         "sobres entregados sin escanear",
         s.unscanned.to_string(),
     );

@@ -16,6 +16,7 @@ mod courier;
 mod fonts;
 mod labels;
 mod manifest;
+pub mod maps;
 mod pdf;
 mod qr;
 pub mod reception;

@@ -316,22 +316,3 @@ pub fn late_list_pdf(meta: &ReportMeta, rows: &[LateRow]) -> Result<Vec<u8>, Doc
         },
     )
 }
-
-/// A report as a table of (section, item, value) rows, e.g. the drill's final report: the
-/// funnel, the timings, the reconciliation.
-pub fn summary_pdf(
-    meta: &ReportMeta,
-    title: &str,
-    rows: &[(String, String, String)],
-) -> Result<Vec<u8>, DocumentError> {
-    let cols = [
-        col("Sección", LEFT, false),
-        col("Concepto", LEFT + 42.0, false),
-        col("Valor", RIGHT, true),
-    ];
-    let cells: Vec<Vec<String>> = rows
-        .iter()
-        .map(|(s, k, v)| vec![s.clone(), k.clone(), v.clone()])
-        .collect();
-    tabular(meta, title, &cols, &cells, 10.0, |_, _| {})
-}

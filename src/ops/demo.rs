@@ -4,10 +4,11 @@ use chrono::{DateTime, Utc};
 use rand::RngCore;
 
 use super::demo_data::{write_demo_csv, DemoSpec};
-use super::errors::TaskError;
+use super::errors::{AccountError, TaskError};
 use super::import::{import_lnere, Observer};
 use super::{election, users, Actor, OpsError, Result};
 use crate::domain::role::Role;
+use crate::domain::scope::Scope;
 use crate::storage::{self, Db};
 
 /// The demo election: the four local elections of the PEL 2021-2022, moved to a date
@@ -40,13 +41,15 @@ pub fn demo_election_toml(today: chrono::NaiveDate) -> String {
 /// Size of the demo list: the PEL 2021-2022 postal registrants (Nov 2021 cut).
 pub const DEMO_ELECTORS: usize = 1_517;
 
-/// The demo staff: one account per role.
-pub const DEMO_USERS: [(&str, Role); 5] = [
-    ("admin", Role::Admin),
-    ("envios", Role::Shipping),
-    ("recepcion", Role::Reception),
-    ("sync", Role::Sync),
-    ("consulta", Role::Viewer),
+/// The demo staff: one account per role, and Oaxaca's OPL (a viewer limited to entity 20,
+/// the scoped board).
+pub const DEMO_USERS: [(&str, Role, Option<&str>); 6] = [
+    ("admin", Role::Admin, None),
+    ("envios", Role::Shipping, None),
+    ("recepcion", Role::Reception, None),
+    ("sync", Role::Sync, None),
+    ("consulta", Role::Viewer, None),
+    ("opl-oaxaca", Role::Viewer, Some("20")),
 ];
 
 /// Loads the demo election and list when the database has no election yet.
@@ -91,11 +94,15 @@ pub fn seed_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool> {
 /// Gives every demo account a fresh random password and returns them for printing.
 pub fn reset_demo_users(db: &Db, now: DateTime<Utc>) -> Result<Vec<(String, Role, String)>> {
     let mut out = Vec::new();
-    for (name, role) in DEMO_USERS {
+    for (name, role, entities) in DEMO_USERS {
         let mut bytes = [0u8; 9];
         rand::rng().fill_bytes(&mut bytes);
         let password = format!("demo-{}", hex::encode(bytes));
-        users::add_user(db, name, role, &password, &Actor::system(), now)?;
+        let scope = match entities {
+            Some(list) => Scope::parse_list(list).map_err(AccountError::from)?,
+            None => Scope::National,
+        };
+        users::add_scoped_user(db, name, role, &scope, &password, &Actor::system(), now)?;
         out.push((name.to_string(), role, password));
     }
     Ok(out)

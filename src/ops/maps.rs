@@ -7,30 +7,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::Result;
+pub use crate::documents::maps::Area;
 use crate::domain::geo;
 use crate::domain::scope::Scope;
 use crate::domain::stage::Stage;
 use crate::storage::{maps, stage, Db, StorageError};
-
-/// One country or state on a map.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Area {
-    /// ISO 3166-1 alpha-2 for countries, the USPS code for states.
-    pub code: String,
-    /// Its name in Spanish where known (countries), else the code.
-    pub name: String,
-    /// PEPs in force (every stage but voided).
-    pub peps: i64,
-    /// Envelopes received on time.
-    pub received: i64,
-}
-
-impl Area {
-    /// Received on time, per cent of the PEPs in force (one decimal); `None` without PEPs.
-    pub fn rate(&self) -> Option<f64> {
-        (self.peps > 0).then(|| (self.received as f64 * 1000.0 / self.peps as f64).round() / 10.0)
-    }
-}
 
 /// Both maps' numbers, read in one snapshot.
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -5,6 +5,7 @@
 //! a redirect or JSON. Roles are stated per route (see [`policy`]); personal data needs the
 //! leave a role gives (`domain::personal`); errors map to status codes in [`error`].
 
+pub mod accounts;
 pub mod api;
 pub mod audit;
 pub mod auth;
@@ -146,6 +147,7 @@ pub fn build_with(
         .mount("/", pages::routes())
         .mount("/", rocket::routes![observe::metrics])
         .mount("/", audit::routes())
+        .mount("/", accounts::routes())
         .mount("/", dashboard::routes())
         .mount("/", search::routes())
         .mount("/", reception::routes())

@@ -131,6 +131,12 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/settings/cutoff", Access::Roles(AdminOnly::ROLES)),
     ("POST", "/settings/cutoff", Access::Roles(AdminOnly::ROLES)),
     ("GET", "/queues", Access::Roles(Tracking::ROLES)),
+    ("GET", "/users", Access::Roles(AdminOnly::ROLES)),
+    (
+        "POST",
+        "/users/<name>/scope",
+        Access::Roles(AdminOnly::ROLES),
+    ),
     ("GET", "/informes", Access::Roles(AnyRole::ROLES)),
     ("GET", "/informes/<file>", Access::Roles(AnyRole::ROLES)),
     ("GET", "/baja/<token>", Access::Public),

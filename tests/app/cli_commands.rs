@@ -1,5 +1,7 @@
 //! The command line: init, users, tokens, backup, demo data.
 
+use pep_tracker::domain::role::Role;
+
 use crate::support::{stderr, stdout, TestApp, ELECTION};
 
 #[test]
@@ -157,7 +159,7 @@ fn demo_data_is_deterministic_per_seed() {
 }
 
 #[test]
-fn the_demo_seeds_an_upcoming_election_with_the_pel_list_and_one_account_per_role() {
+fn the_demo_seeds_an_upcoming_election_with_the_pel_list_one_account_per_role_and_an_opl_board() {
     use pep_tracker::ops::{demo, keys};
     let app = TestApp::empty();
     // As `serve --demo` does: the key file first (the audit chain is keyed by it).
@@ -176,7 +178,20 @@ fn the_demo_seeds_an_upcoming_election_with_the_pel_list_and_one_account_per_rol
         .unwrap();
     assert_eq!(n as usize, demo::DEMO_ELECTORS);
     let creds = demo::reset_demo_users(&app.db, now).unwrap();
-    assert_eq!(creds.len(), 5);
+    assert_eq!(creds.len(), 6);
+    for role in Role::ALL {
+        assert!(creds.iter().any(|c| c.1 == role), "{role}");
+    }
+    let scopes: Vec<(String, Option<String>)> = {
+        let conn = app.raw_sql();
+        let mut stmt = conn
+            .prepare("SELECT name, scope FROM users ORDER BY name")
+            .unwrap();
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+    assert!(scopes.contains(&("opl-oaxaca".into(), Some("20".into()))));
+    assert_eq!(scopes.iter().filter(|s| s.1.is_some()).count(), 1);
     let again = demo::reset_demo_users(&app.db, now).unwrap();
     assert_ne!(creds[0].2, again[0].2, "fresh passwords on every start");
 }

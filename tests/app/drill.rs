@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use chrono::{DurationRound, Utc};
 use pep_tracker::clock::{Clock, SimClock};
 use pep_tracker::domain::role::Role;
+use pep_tracker::domain::scope::Scope;
 use pep_tracker::ops::campaign::{order, Calendar};
 use pep_tracker::ops::{self, demo_live, Actor};
 use rocket::http::{Header, Status};
@@ -125,6 +126,23 @@ fn a_drill_runs_a_whole_campaign_in_order_with_nothing_unexplained() {
         serde_json::from_slice(&std::fs::read(out_dir.join("resumen.json")).unwrap()).unwrap();
     assert_eq!(json["ok"], true);
     assert_eq!(json["unexplained"], 0);
+
+    // The report holds INE's tables cut at the drill's end, and the maps; INE's funnel at
+    // that cut agrees with the drill's own count.
+    let html = std::fs::read_to_string(out_dir.join("informe.html")).unwrap();
+    for key in ops::reports::TABLE_KEYS {
+        assert!(html.contains(&format!("<h3 id=\"{key}\">")), "{key}");
+    }
+    assert_eq!(html.matches("<figure class=\"map\">").count(), 4);
+    let end: chrono::DateTime<Utc> = serde_json::from_value(json["end"].clone()).unwrap();
+    let ine = ops::reports::funnel(&app.db, &Scope::National, end)
+        .unwrap()
+        .total;
+    let drill = &json["funnel"];
+    assert_eq!(ine.generated, drill["peps"].as_i64().unwrap());
+    assert_eq!(ine.on_time, drill["received_on_time"].as_i64().unwrap());
+    assert_eq!(ine.late, drill["received_late"].as_i64().unwrap());
+    assert!(ine.on_time > 0);
 
     // A database that is not empty is refused, and left as it was.
     let again = app.cli(&[

@@ -218,6 +218,7 @@ fn concrete(path: &str) -> String {
         .replace("<mec>", "1")
         .replace("<table>", "entidades.csv")
         .replace("<token>", "enlace-de-prueba")
+        .replace("<name>", "nadie")
 }
 
 fn assert_security_headers(resp: &rocket::local::blocking::LocalResponse<'_>, what: &str) {

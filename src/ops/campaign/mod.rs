@@ -46,6 +46,8 @@ pub enum CampaignError {
     },
     #[error("lista sintética: {0}")]
     DemoData(String),
+    #[error("informe: {0}")]
+    Report(#[from] super::reports::ReportError),
 }
 
 impl From<crate::storage::StorageError> for CampaignError {

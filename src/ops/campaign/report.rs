@@ -1,7 +1,8 @@
 //! The end of a campaign: reception's closing documents (late list, per-MEC lists and custody
 //! acts) and the final report in the output directory — `informe.html` and `informe.pdf`
-//! (the funnel from list to counted envelope, timings of both legs, reissues, late envelopes,
-//! reconciliation, anomalies, wall time per phase) and `resumen.json`.
+//! (INE's tables from `ops::reports` cut at the drill's end: by entity, by country, the funnel,
+//! the timings and their histograms; the maps in the HTML; then the scans, reconciliation,
+//! anomalies and wall time per phase) and `resumen.json`.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -10,11 +11,13 @@ use chrono::{DateTime, Utc};
 
 use super::phases::Summary;
 use super::{order, CampaignError, Result};
-use crate::documents::reception::{summary_pdf, ReportMeta};
+use crate::documents::annex::{annex_pdf, AnnexTable};
+use crate::documents::maps::{self, svg, svg::esc, MapView};
 use crate::domain::entity::EntityCode;
 use crate::domain::personal::{PersonalData, PrintedRecords};
 use crate::domain::role::Role;
 use crate::domain::scope::Scope;
+use crate::ops::reports::{self, Cell, Grid, Reports};
 use crate::ops::{self, reception_docs, Actor};
 use crate::storage::{campaign as store, Db};
 
@@ -54,49 +57,8 @@ pub fn reception_documents(db: &Db, dir: &Path, now: DateTime<Utc>) -> Result<us
     Ok(mecs.len())
 }
 
-/// A leg's durations: how many, median and 90th percentile, in days.
-type Spread = (usize, f64, f64);
-
-/// How many, median and 90th percentile, in days.
-fn spread(mut days: Vec<f64>) -> Spread {
-    if days.is_empty() {
-        return (0, 0.0, 0.0);
-    }
-    days.sort_by(f64::total_cmp);
-    let at = |p: usize| days[(days.len() * p / 100).min(days.len() - 1)];
-    (days.len(), at(50), at(90))
-}
-
-/// Days each leg took, from the stored milestones.
-fn timings(db: &Db) -> Result<Vec<(&'static str, Spread)>> {
-    let mut legs: [Vec<f64>; 4] = Default::default();
-    let days = |a: DateTime<Utc>, b: DateTime<Utc>| (b - a).num_minutes() as f64 / 1440.0;
-    db.read(|c| {
-        store::each_pep_times(c, &mut |t| {
-            if let (Some(p), Some(o)) = (t.printed, t.outbound.delivered) {
-                legs[0].push(days(p, o));
-            }
-            if let (Some(o), Some(r)) = (t.outbound.delivered, t.ret.pickup) {
-                legs[1].push(days(o, r));
-            }
-            if let (Some(r), Some(d)) = (t.ret.pickup, t.ret.delivered) {
-                legs[2].push(days(r, d));
-            }
-            if let (Some(d), Some(c)) = (t.ret.delivered, t.checkin) {
-                legs[3].push(days(d, c));
-            }
-        })
-    })?;
-    let [a, b, c, d] = legs;
-    Ok(vec![
-        ("ida: impresión → entrega al elector", spread(a)),
-        ("elector: entrega → envío del sobre", spread(b)),
-        ("vuelta: recolección → entrega al INE", spread(c)),
-        ("recepción: entrega al INE → registro", spread(d)),
-    ])
-}
-
-/// Runs the final checks into `summary` and writes the report files.
+/// Runs the final checks into `summary` and writes the report files: INE's tables
+/// (`ops::reports`, cut at the drill's end) and maps, then the drill's own controls.
 pub fn finish(db: &Db, dir: &Path, summary: &mut Summary) -> Result<()> {
     let rec = ops::reconcile::reconcile(db, &Scope::National)?;
     summary.reconciliation_differences = rec
@@ -108,7 +70,11 @@ pub fn finish(db: &Db, dir: &Path, summary: &mut Summary) -> Result<()> {
     summary.funnel = db.read(store::funnel)?;
     summary.unscanned = db.read(store::delivered_unscanned)?;
     summary.order = order::check(db)?;
-    let mut rows = rows(summary, &timings(db)?);
+    let now = summary.end.unwrap_or_default();
+    let tables = reports::reports(db, &Scope::National, now)?;
+    let data = ops::maps::map_data(db, &Scope::National)?;
+    let maps = maps::all(&data.countries, &data.us_states);
+    let mut rows = rows(summary);
     for k in &rec.checks {
         let ok = if k.ok { "sí" } else { "NO" };
         rows.push((
@@ -117,17 +83,16 @@ pub fn finish(db: &Db, dir: &Path, summary: &mut Summary) -> Result<()> {
             format!("{} = {} ({ok})", k.left, k.right),
         ));
     }
-    write(&dir.join("informe.html"), html(summary, &rows).as_bytes())?;
+    let html = html(summary, &tables, &maps, &rows);
+    write(&dir.join("informe.html"), html.as_bytes())?;
     let e = ops::election::current(db)?;
-    let now = summary.end.unwrap_or_default();
-    let meta = ReportMeta {
-        election: e.name.clone(),
-        subject: "Informe del simulacro".into(),
-        generated_on: e.local(now),
-        generated_at: now,
-    };
-    let pdf = summary_pdf(&meta, "Informe final del simulacro", &rows)
-        .map_err(|e| CampaignError::Ops(ops::errors::ReceptionDocsError::Render(e).into()))?;
+    let mut annex = reports::pdf::annex(&tables, &e.local(now), now);
+    annex.title = "Informe final del simulacro · voto postal desde el extranjero".into();
+    annex.tables.extend(control_tables(&rows));
+    annex
+        .notes
+        .push("Simulacro: lista sintética y paqueterías simuladas, en un reloj simulado.".into());
+    let pdf = annex_pdf(&annex).map_err(reports::ReportError::from)?;
     write(&dir.join("informe.pdf"), &pdf)
 }
 
@@ -139,33 +104,11 @@ fn short(s: &str) -> String {
     out
 }
 
-/// The report's rows: (section, item, value).
-fn rows(s: &Summary, times: &[(&str, Spread)]) -> Vec<(String, String, String)> {
-    let f = &s.funnel;
+/// The drill's controls as (section, item, value) rows: scans, checks and wall time. The
+/// funnel and the timings are INE's tables, computed by `ops::reports`.
+fn rows(s: &Summary) -> Vec<(String, String, String)> {
     let mut rows = Vec::new();
     let mut add = |sec: &str, k: &str, v: String| rows.push((sec.into(), k.into(), v));
-    for (k, v) in [
-        ("electores en la lista", f.electors),
-        ("PEP generados (reexpediciones incluidas)", f.peps),
-        ("PEP en lote e impresos", f.batched),
-        ("PEP con guía", f.with_guias),
-        ("PEP entregados al elector", f.outbound_delivered),
-        ("PEP devueltos por la paquetería", f.outbound_returned),
-        ("PEP anulados y reexpedidos", f.voided),
-        ("sobres enviados por el elector", f.return_posted),
-        ("sobres entregados al INE", f.return_delivered),
-        ("sobres recibidos a tiempo (contados)", f.received_on_time),
-        ("sobres extemporáneos", f.received_late),
-    ] {
-        add("Embudo", k, v.to_string());
-    }
-    for (k, (n, p50, p90)) in times {
-        add(
-            "Tiempos",
-            k,
-            format!("{n} · mediana {p50:.1} d · p90 {p90:.1} d"),
-        );
-    }
     let sc = &s.scans;
     for (k, v) in [
         ("aceptados", sc.accepted),
@@ -178,14 +121,18 @@ fn rows(s: &Summary, times: &[(&str, Spread)]) -> Vec<(String, String, String)> 
     ] {
         add("Escaneos", k, v.to_string());
     }
-    add("Control", "no explicados", s.unexplained().to_string());
     add(
-        "Control",
+        "Comprobaciones",
+        "no explicados",
+        s.unexplained().to_string(),
+    );
+    add(
+        "Comprobaciones",
         "PEP fuera de orden temporal",
         s.order.violations.to_string(),
     );
     add(
-        "Control",
+        "Comprobaciones",
         "sobres entregados sin escanear",
         s.unscanned.to_string(),
     );
@@ -195,35 +142,111 @@ fn rows(s: &Summary, times: &[(&str, Spread)]) -> Vec<(String, String, String)> 
     rows
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+/// The rows grouped by section, in order of first appearance.
+fn sections(rows: &[(String, String, String)]) -> Vec<(&str, Vec<(&str, &str)>)> {
+    let mut out: Vec<(&str, Vec<(&str, &str)>)> = Vec::new();
+    for (sec, k, v) in rows {
+        match out.last_mut() {
+            Some((s, items)) if s == sec => items.push((k, v)),
+            _ => out.push((sec, vec![(k, v)])),
+        }
+    }
+    out
 }
 
-fn html(s: &Summary, rows: &[(String, String, String)]) -> String {
-    let mut out = String::from(
+/// The controls as annex tables, one per section.
+fn control_tables(rows: &[(String, String, String)]) -> Vec<AnnexTable> {
+    sections(rows)
+        .into_iter()
+        .map(|(sec, items)| AnnexTable {
+            title: format!("Control del simulacro: {}", sec.to_lowercase()),
+            columns: vec!["Concepto".into(), "Valor".into()],
+            label_columns: 1,
+            rows: items
+                .iter()
+                .map(|(k, v)| vec![k.to_string(), v.to_string()])
+                .collect(),
+            total: None,
+            note: String::new(),
+        })
+        .collect()
+}
+
+/// One of INE's tables as HTML, figures right-aligned, the total row in the footer.
+fn grid_html(out: &mut String, g: &Grid) {
+    let num = |i: usize| {
+        g.total
+            .as_ref()
+            .or(g.rows.first())
+            .and_then(|r| r.get(i))
+            .is_some_and(Cell::is_number)
+    };
+    let cell = |tag: &str, i: usize, v: &str| {
+        let class = if num(i) { " class=\"num\"" } else { "" };
+        format!("<{tag}{class}>{}</{tag}>", esc(v))
+    };
+    let _ = write!(
+        out,
+        "<h3 id=\"{}\">{}</h3>\n<table>\n<thead><tr>",
+        g.key,
+        esc(&g.title)
+    );
+    for (i, c) in g.columns.iter().enumerate() {
+        out.push_str(&cell("th", i, c));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for r in &g.rows {
+        out.push_str("<tr>");
+        for (i, v) in r.iter().enumerate() {
+            out.push_str(&cell("td", i, &v.es_mx()));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n");
+    if let Some(t) = &g.total {
+        out.push_str("<tfoot><tr>");
+        for (i, v) in t.iter().enumerate() {
+            out.push_str(&cell("th", i, &v.es_mx()));
+        }
+        out.push_str("</tr></tfoot>\n");
+    }
+    let _ = writeln!(out, "</table>\n<p class=\"nota\">{}</p>", esc(&g.note));
+}
+
+const STYLE: &str = "body{font-family:sans-serif;margin:1.5rem;color:#1a1a1a}\
+    table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ccc;padding:.2rem .5rem}\
+    .num{text-align:right}tfoot th{background:#f0f0f0}.nota{color:#555;font-size:.9em}\
+    figure.map svg{max-width:100%;height:auto}figure.map path{stroke:#fff;stroke-width:.5}\
+    figure.map text{font-size:12px}";
+
+fn html(s: &Summary, r: &Reports, maps: &[MapView], rows: &[(String, String, String)]) -> String {
+    let mut out = format!(
         "<!doctype html>\n<html lang=\"es-MX\"><head><meta charset=\"utf-8\">\
-         <title>Informe del simulacro</title></head><body>\n<h1>Informe del simulacro</h1>\n",
+         <title>Informe del simulacro</title><style>{STYLE}</style></head><body>\n\
+         <h1>Informe del simulacro</h1>\n<p>{} · con corte al {}</p>\n",
+        esc(&r.election),
+        esc(&r.cut.label)
     );
     let verdict = if s.ok() {
         "Sin partidas sin explicar y con todos los PEP en orden temporal."
     } else {
         "HAY partidas sin explicar o PEP fuera de orden temporal."
     };
-    let _ = writeln!(out, "<p>{}</p>", esc(verdict));
-    let mut section = "";
-    for (sec, k, v) in rows {
-        if sec != section {
-            if !section.is_empty() {
-                out.push_str("</table>\n");
-            }
-            let _ = writeln!(out, "<h2>{}</h2>\n<table>", esc(sec));
-            section = sec;
-        }
-        let _ = writeln!(out, "<tr><td>{}</td><td>{}</td></tr>", esc(k), esc(v));
+    let _ = writeln!(out, "<p>{}</p>\n<h2>Tablas del INE</h2>", esc(verdict));
+    for g in r.grids() {
+        grid_html(&mut out, &g);
     }
-    out.push_str("</table>\n");
+    out.push_str("<h2>Mapas</h2>\n");
+    for m in maps {
+        out.push_str(&svg::figure(m));
+    }
+    for (sec, items) in sections(rows) {
+        let _ = writeln!(out, "<h2>{}</h2>\n<table>", esc(sec));
+        for (k, v) in items {
+            let _ = writeln!(out, "<tr><td>{}</td><td>{}</td></tr>", esc(k), esc(v));
+        }
+        out.push_str("</table>\n");
+    }
     for p in s.order.examples.iter().chain(&s.scans.problems) {
         let _ = writeln!(out, "<p class=\"problema\">{}</p>", esc(p));
     }

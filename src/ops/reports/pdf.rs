@@ -44,14 +44,18 @@ pub const SOURCES: [&str; 3] = [
     "Cifras con separador de miles «,» y punto decimal (es-MX).",
 ];
 
-pub fn pdf(r: &Reports, generated_on: &str, now: DateTime<Utc>) -> Result<Vec<u8>> {
-    let annex = Annex {
+/// The annex of every table, before it is drawn (the drill's report adds its own tables).
+pub fn annex(r: &Reports, generated_on: &str, now: DateTime<Utc>) -> Annex {
+    Annex {
         title: "Voto postal de las y los mexicanos residentes en el extranjero".into(),
         subtitle: format!("{} · con corte al {}", r.election, r.cut.label),
         generated_on: generated_on.to_string(),
         generated_at: now,
         tables: r.grids().iter().map(annex_table).collect(),
         notes: SOURCES.iter().map(|s| s.to_string()).collect(),
-    };
-    Ok(annex_pdf(&annex)?)
+    }
+}
+
+pub fn pdf(r: &Reports, generated_on: &str, now: DateTime<Utc>) -> Result<Vec<u8>> {
+    Ok(annex_pdf(&annex(r, generated_on, now))?)
 }

@@ -46,12 +46,7 @@ pub fn run(db_arg: Option<PathBuf>, a: ServeArgs) -> anyhow::Result<ExitCode> {
         let mut app = web::build_on(db.clone(), &secrets, clock.clone());
         if a.demo {
             // The public lookup offers visitors the first demo elector to try.
-            if let Some((elector_key, postal_code)) = ops::lookup::demo_example(&db)? {
-                app = app.manage(web::lookup_text::DemoHint {
-                    elector_key,
-                    postal_code,
-                });
-            }
+            app = app.manage(web::lookup_text::DemoMode);
         }
         let ignited = app.ignite().await?;
         let shutdown = ignited.shutdown();

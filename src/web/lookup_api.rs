@@ -23,9 +23,10 @@ pub fn routes() -> Vec<Route> {
 }
 
 /// The elector key with either the postal code of the registered address or the code printed
-/// under the QR of the return envelope (the code wins when both are given).
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(untagged)]
+/// under the QR of the return envelope (the code wins when both are given). The documented
+/// shape; bodies are read as [`Fields`].
+#[derive(Debug, Clone, ToSchema)]
+#[allow(dead_code)] // only documents the body
 pub enum LookupRequest {
     ByCode {
         #[schema(example = "GOMZJN85031210H123")]
@@ -41,20 +42,24 @@ pub enum LookupRequest {
     },
 }
 
-impl LookupRequest {
+/// A body as read: every field optional, one flat shape (parsing costs the same whichever
+/// fields are there).
+#[derive(Debug, Clone, Default, Deserialize)]
+struct Fields {
+    elector_key: Option<String>,
+    postal_code: Option<String>,
+    code: Option<String>,
+}
+
+impl Fields {
     fn query(&self) -> ops::lookup::Query<'_> {
-        match self {
-            LookupRequest::ByCode { elector_key, code } => ops::lookup::Query {
-                elector_key,
-                proof: ops::lookup::Proof::EnvelopeCode(code),
-            },
-            LookupRequest::ByPostalCode {
-                elector_key,
-                postal_code,
-            } => ops::lookup::Query {
-                elector_key,
-                proof: ops::lookup::Proof::PostalCode(postal_code),
-            },
+        let proof = match (&self.code, &self.postal_code) {
+            (Some(code), _) => ops::lookup::Proof::EnvelopeCode(code),
+            (None, postal) => ops::lookup::Proof::PostalCode(postal.as_deref().unwrap_or("")),
+        };
+        ops::lookup::Query {
+            elector_key: self.elector_key.as_deref().unwrap_or(""),
+            proof,
         }
     }
 }
@@ -121,15 +126,11 @@ pub fn lookup(
     addr: Option<std::net::IpAddr>,
 ) -> Result<Reply, ApiError> {
     let lang = lang.0;
-    let parsed = serde_json::from_slice::<LookupRequest>(&body).ok();
     // A body of no known shape does the work of an unknown key and a wrong postal code.
-    let query = parsed.as_ref().map_or(
-        ops::lookup::Query {
-            elector_key: "",
-            proof: ops::lookup::Proof::PostalCode(""),
-        },
-        LookupRequest::query,
-    );
+    let parsed = serde_json::from_slice::<Fields>(&body).ok();
+    let well_formed = parsed.is_some();
+    let fields = parsed.unwrap_or_default();
+    let query = fields.query();
     let address = addr.map_or_else(|| "local".to_string(), |a| a.to_string());
     if let Err(wait) = throttle.attempt(&address, &key_form(query.elector_key)) {
         return Ok(Reply::Limited {
@@ -140,7 +141,7 @@ pub fn lookup(
     let e = ops::election::current(&app.db)?;
     Ok(
         match ops::lookup::lookup(&app.db, &app.code_key, &e, &query, lang)? {
-            Some(answer) if parsed.is_some() => Reply::Found(Box::new(answer)),
+            Some(answer) if well_formed => Reply::Found(Box::new(answer)),
             _ => Reply::Refused(ops::lookup::refusal(lang).to_string()),
         },
     )

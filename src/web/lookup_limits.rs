@@ -54,9 +54,10 @@ fn limit(
     let raw = match figment.find_value(key) {
         Ok(v) => {
             let text = v
-                .as_str()
-                .map(String::from)
-                .or_else(|| v.to_i128().map(|n| n.to_string()))
+                .deserialize::<u64>()
+                .map(|n| n.to_string())
+                .ok()
+                .or_else(|| v.as_str().map(String::from))
                 .unwrap_or_else(|| format!("{v:?}"));
             Some((key, text))
         }

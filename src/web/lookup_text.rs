@@ -134,7 +134,11 @@ impl DemoHint {
     }
 }
 
-/// The demo's example when the app was given one (`serve --demo`), else nothing.
+/// Managed by `serve --demo`: the lookup page then offers the first demo elector to try
+/// (read when the page is asked, since the demo's list is loaded after the app starts).
+pub struct DemoMode;
+
+/// The demo's example in demo mode, else nothing.
 pub struct Demo(pub Option<DemoHint>);
 
 #[rocket::async_trait]
@@ -144,6 +148,17 @@ impl<'r> rocket::request::FromRequest<'r> for Demo {
     async fn from_request(
         req: &'r rocket::Request<'_>,
     ) -> rocket::request::Outcome<Self, Self::Error> {
-        rocket::request::Outcome::Success(Demo(req.rocket().state::<DemoHint>().cloned()))
+        let rocket = req.rocket();
+        let hint = match (rocket.state::<DemoMode>(), rocket.state::<super::App>()) {
+            (Some(DemoMode), Some(app)) => crate::ops::lookup::demo_example(&app.db)
+                .ok()
+                .flatten()
+                .map(|(elector_key, postal_code)| DemoHint {
+                    elector_key,
+                    postal_code,
+                }),
+            _ => None,
+        };
+        rocket::request::Outcome::Success(Demo(hint))
     }
 }

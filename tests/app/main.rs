@@ -26,6 +26,8 @@ mod hooks;
 mod import_list;
 mod logs;
 mod lookup;
+mod lookup_public;
+mod lookup_rules;
 mod notices;
 mod operations;
 mod personal_data;

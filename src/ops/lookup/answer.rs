@@ -12,7 +12,7 @@ use super::words::{self, StepName};
 use crate::domain::election::Election;
 use crate::domain::lookup::{tracking_url, Lang};
 use crate::domain::personal::carrier_place;
-use crate::domain::stage::{Receipt, Stage};
+use crate::domain::stage::{self, Receipt, Stage, StageFacts};
 use crate::domain::tracking::{Carrier, Direction, LegStatus};
 use crate::storage::pep_record::{LegRecord, PepRecord};
 
@@ -90,7 +90,13 @@ fn leg(l: &LegRecord, tz: Tz, lang: Lang) -> LegAnswer {
 
 /// The answer about PEP `p` for an elector living in zone `tz`.
 pub fn build(p: &PepRecord, e: &Election, tz: Tz, lang: Lang) -> Answer {
-    let stage = p.stage;
+    let stage = stage::stage(&StageFacts {
+        voided: p.voided_at.is_some(),
+        in_batch: p.batch.is_some(),
+        outbound: p.leg(Direction::Outbound).map(|l| l.status),
+        return_leg: p.leg(Direction::Return).map(|l| l.status),
+        checkin: p.checkin.as_ref().map(|c| c.receipt),
+    });
     let waiting = matches!(stage, Stage::Delivered | Stage::Returning);
     let deadline = words::date(e.receipt_cutoff, tz, lang);
     Answer {

@@ -10,6 +10,7 @@ mod audit_page;
 mod browser;
 mod browser_axe;
 mod browser_kit;
+mod browser_lookup;
 mod browser_station;
 mod carriers;
 mod carriers_poller;

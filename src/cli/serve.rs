@@ -43,9 +43,12 @@ pub fn run(db_arg: Option<PathBuf>, a: ServeArgs) -> anyhow::Result<ExitCode> {
             Some(c) => c.clone(),
             None => crate::clock::wall(),
         };
-        let ignited = web::build_on(db.clone(), &secrets, clock.clone())
-            .ignite()
-            .await?;
+        let mut app = web::build_on(db.clone(), &secrets, clock.clone());
+        if a.demo {
+            // The public lookup offers visitors the first demo elector to try.
+            app = app.manage(web::lookup_text::DemoMode);
+        }
+        let ignited = app.ignite().await?;
         let shutdown = ignited.shutdown();
         match demo_clock {
             Some(c) => {

@@ -12,6 +12,7 @@ pub mod elector;
 pub mod entity;
 pub mod geo;
 pub mod lnere;
+pub mod lookup;
 pub mod mec;
 pub mod months;
 pub mod notice;

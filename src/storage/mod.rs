@@ -15,6 +15,7 @@ pub mod files;
 pub mod guias;
 pub mod inbox;
 pub mod keys;
+pub mod lookup;
 pub mod maps;
 pub mod outbox;
 pub mod outbox_views;

@@ -16,7 +16,11 @@ pub mod dashboard;
 pub mod error;
 pub mod headers;
 pub mod hooks;
+pub mod lang;
 pub mod lookup;
+pub mod lookup_api;
+pub mod lookup_limits;
+pub mod lookup_text;
 pub mod maps;
 pub mod methods;
 pub mod notices;
@@ -52,7 +56,6 @@ use crate::storage::Db;
 pub struct App {
     pub db: Arc<Db>,
     pub login_throttle: throttle::LoginThrottle,
-    pub lookup_throttle: throttle::LookupThrottle,
     /// Signs and verifies return-envelope codes.
     pub code_key: [u8; 32],
     /// The group-commit writer of check-ins.
@@ -130,13 +133,13 @@ pub fn build_with(
         .manage(App {
             db,
             login_throttle: throttle::LoginThrottle::new(),
-            lookup_throttle: throttle::LookupThrottle::default(),
             code_key: secrets.code_key,
             clock: checkins.clock(),
             checkins,
             secure_cookies,
             documents,
         })
+        .attach(lookup_limits::LookupLimits::fairing())
         .attach(observe::Observe)
         .attach(headers::SecurityHeaders)
         .attach(Template::custom(move |engines| {
@@ -159,6 +162,7 @@ pub fn build_with(
         .mount("/", notices::routes())
         .mount("/", hooks::routes())
         .mount("/api/v1", api::routes())
+        .mount("/api/v1", lookup_api::routes())
         .mount("/api", openapi::routes())
         .mount("/static", FileServer::from(asset_dir("static")).rank(20))
         .register("/", error::page_catchers())

@@ -8,7 +8,7 @@ use rocket::{get, routes, Route};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{api, reception};
+use super::{api, lookup_api, reception};
 
 pub fn routes() -> Vec<Route> {
     routes![openapi_json]
@@ -40,7 +40,7 @@ impl Modify for BearerScheme {
         title = "pep-tracker",
         description = "Logística del voto postal desde el extranjero: PEP, guías y recepción de sobres.",
     ),
-    paths(api::stats, api::pep, reception::api_checkin),
+    paths(api::stats, api::pep, reception::api_checkin, lookup_api::lookup),
     modifiers(&BearerScheme),
     tags((name = "api", description = "API JSON con token de portador"))
 )]

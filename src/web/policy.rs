@@ -89,6 +89,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "/api/v1/peps/<pep_id>",
         Access::Roles(AnyRole::ROLES),
     ),
+    ("POST", "/api/v1/lookup", Access::Public),
     ("GET", "/api/openapi.json", Access::Public),
     ("GET", "/static/<path..>", Access::Public),
     ("GET", "/batches", Access::Roles(AnyRole::ROLES)),

@@ -1,10 +1,9 @@
-//! Login throttling and the public lookup's rate limit.
+//! Login throttling (the public lookup's limits are in [`super::lookup_limits`]).
 //!
 //! Logins count *failures* only, per (name, address) pair, with far higher caps per name alone
 //! and per address alone, so that nobody can lock an account out by guessing wrong from one
 //! address: a correct password from another address is refused only when the name's own cap
-//! is reached. A success clears its pair. The public lookup keeps a plain per-address rate
-//! limit (governor).
+//! is reached. A success clears its pair.
 //!
 //! The login counter is a small keyed counter of fixed windows rather than governor: governor
 //! can neither look at a key without spending a cell (only failures may count) nor forget one
@@ -12,12 +11,8 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::num::NonZeroU32;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 /// Failed logins allowed per (name, address) pair within one window.
 pub const PAIR_FAILURES: u32 = 5;
@@ -165,39 +160,6 @@ impl LoginThrottle {
         c.pairs.windows.remove(&(name.clone(), address.to_string()));
         c.names.refund(&name);
         c.addresses.refund(&address.to_string());
-    }
-}
-
-/// Public voter lookups per client address per minute.
-pub const LOOKUPS_PER_MINUTE: u32 = 10;
-
-/// A per-address limit for the public lookup.
-pub struct LookupThrottle {
-    by_address: DefaultKeyedRateLimiter<String>,
-    clock: DefaultClock,
-}
-
-impl Default for LookupThrottle {
-    fn default() -> Self {
-        LookupThrottle {
-            by_address: RateLimiter::keyed(Quota::per_minute(
-                NonZeroU32::new(LOOKUPS_PER_MINUTE).expect("non-zero quota"),
-            )),
-            clock: DefaultClock::default(),
-        }
-    }
-}
-
-impl LookupThrottle {
-    pub fn attempt(&self, address: &str) -> Result<(), Duration> {
-        let now = self.clock.now();
-        self.by_address
-            .check_key(&address.to_string())
-            .map_err(|not_until| not_until.wait_time_from(now))?;
-        if self.by_address.len() > 100_000 {
-            self.by_address.retain_recent();
-        }
-        Ok(())
     }
 }
 

@@ -23,7 +23,7 @@ const ROLES: [Role; 5] = [
 ];
 
 /// axe-core's script, installed by `npm ci --prefix tests/axe` (done here when missing).
-fn axe_source() -> Option<String> {
+pub(crate) fn axe_source() -> Option<String> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/axe");
     let file = dir.join("node_modules/axe-core/axe.min.js");
     if !file.exists() {
@@ -73,7 +73,7 @@ fn pages(role: Option<Role>, pep: &str) -> Vec<String> {
 }
 
 /// axe's violations on the page now loaded, or None when it is not an HTML page.
-fn audit(kit: &Kit, axe: &str) -> Option<Vec<Value>> {
+pub(crate) fn audit(kit: &Kit, axe: &str) -> Option<Vec<Value>> {
     let kind = kit.exec("return document.contentType;", json!([]));
     if kind != "text/html" {
         return None;

@@ -132,6 +132,8 @@ pub fn summary_text(s: &Summary, out: &Path, wall_secs: f64) -> String {
         format!("duplicados: {}", sc.duplicate),
         format!("anulados: {}", sc.voided),
         format!("invalidos: {}", sc.invalid),
+        format!("apartados sin conexion: {}", sc.set_aside),
+        format!("reenviados: {}", sc.resent),
         format!("mec: {}", s.mec_lists),
         format!("pep revisados en orden temporal: {}", s.order.peps),
         format!("fuera de orden: {}", s.order.violations),

@@ -2,7 +2,7 @@
 //! answered again to any repeat of that id.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::{stored_time, ts, Result};
 use crate::domain::checkin::Outcome;
@@ -82,4 +82,9 @@ pub fn keep(tx: &Transaction, id: &ScanId, scan: i64, v: &KeptVerdict) -> Result
         v.sequence
     ])?;
     Ok(())
+}
+
+/// How many scan ids have a verdict (each recorded once, however often it was sent).
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM scan_ids", [], |r| r.get(0))?)
 }

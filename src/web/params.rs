@@ -1,6 +1,6 @@
 //! The web edge parses once: path segments, form fields and JSON fields straight into domain
-//! types (`PepId`, `EntityCode`, `BatchDocument`, `StationName`) and the scanned text, each
-//! with the limit its domain type states. Handlers never see the raw strings.
+//! types (`PepId`, `EntityCode`, `BatchDocument`, `StationName`, `ScanId`) and the scanned
+//! text, each with the limit its domain type states. Handlers never see the raw strings.
 
 use rocket::form::{self, FromFormField, ValueField};
 use rocket::request::FromParam;
@@ -13,6 +13,7 @@ use crate::domain::code::MAX_SCAN_LEN;
 use crate::domain::document::{BatchDocument, UnknownDocument};
 use crate::domain::entity::{BadEntityCode, EntityCode};
 use crate::domain::pep::{BadPepId, PepId};
+use crate::domain::scan_id::ScanId;
 
 impl<'a> FromParam<'a> for PepId {
     type Error = BadPepId;
@@ -66,6 +67,39 @@ impl utoipa::PartialSchema for StationName {
 }
 
 impl utoipa::ToSchema for StationName {}
+
+impl<'de> Deserialize<'de> for ScanId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        ScanId::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
+impl utoipa::PartialSchema for ScanId {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(format!(
+                "Identificador que la estación da al escaneo antes de enviarlo (de {} a {} letras, \
+                 dígitos o guiones; un UUID sirve). Un identificador ya visto responde su primer \
+                 veredicto y no registra nada; el corte se juzga con la hora en que el servidor \
+                 vio el escaneo por primera vez.",
+                ScanId::MIN_LEN,
+                ScanId::MAX_LEN
+            )))
+            .min_length(Some(ScanId::MIN_LEN))
+            .max_length(Some(ScanId::MAX_LEN))
+            .pattern(Some(format!(
+                "^[A-Za-z0-9-]{{{},{}}}$",
+                ScanId::MIN_LEN,
+                ScanId::MAX_LEN
+            )))
+            .examples(["0b6f3c1e-2d4a-4f7b-9c8d-1e2f3a4b5c6d"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ScanId {}
 
 /// The text a scan station sends: a QR read or a code typed by hand, at most
 /// [`MAX_SCAN_LEN`] bytes. Not yet a code: garbage within the limit gets an "invalid" verdict.

@@ -84,19 +84,30 @@ fn field_error(errors: &form::Errors<'_>, what: &str) -> String {
         .map_or_else(|| format!("{what}: no válido"), |e| e.kind.to_string())
 }
 
+/// An optional form field: absent is None (Rocket hands an absent field to
+/// `Option<form::Result<_>>` as a "missing" error), a value that does not parse is refused.
+fn optional<'a, T>(
+    field: &'a Option<form::Result<'_, T>>,
+    what: &str,
+) -> Result<Option<&'a T>, String> {
+    match field {
+        Some(Ok(v)) => Ok(Some(v)),
+        Some(Err(e))
+            if e.iter()
+                .all(|e| matches!(e.kind, form::error::ErrorKind::Missing)) =>
+        {
+            Ok(None)
+        }
+        Some(Err(e)) => Err(field_error(e, what)),
+        None => Ok(None),
+    }
+}
+
 impl ScanForm<'_> {
     /// The scan id and the claimed scan time, when sent, or why one was refused.
     fn named(&self) -> Result<(Option<ScanId>, Option<Instant>), String> {
-        let id = match &self.scan_id {
-            Some(Ok(id)) => Some(id.clone()),
-            Some(Err(e)) => return Err(field_error(e, "scan_id")),
-            None => None,
-        };
-        let at = match &self.scanned_at {
-            Some(Ok(c)) => Some(c.0),
-            Some(Err(e)) => return Err(field_error(e, "scanned_at")),
-            None => None,
-        };
+        let id = optional(&self.scan_id, "scan_id")?.cloned();
+        let at = optional(&self.scanned_at, "scanned_at")?.map(|c| c.0);
         Ok((id, at))
     }
 
@@ -205,9 +216,16 @@ pub struct CheckinRequest {
     /// Name of the scan station (limits in its schema).
     #[schema(inline)]
     station: StationName,
+    /// The station's name for this scan, optional: sent again (after a network cut, a lost
+    /// answer) it answers the first verdict and records nothing (limits in its schema).
+    #[serde(default)]
+    #[schema(inline)]
+    scan_id: Option<ScanId>,
 }
 
-/// Checks in one returned envelope: the verdict of the scan-station rule.
+/// Checks in one returned envelope: the verdict of the scan-station rule. With a `scan_id`
+/// the scan is decided exactly once: a repeat of the id answers the first verdict
+/// (`repeated`), and the cutoff is judged on when the server first saw it (`seen_at`).
 #[utoipa::path(
     post,
     path = "/api/v1/checkins",
@@ -233,7 +251,15 @@ pub async fn api_checkin(
 ) -> Result<Json<CheckinResult>, ApiError> {
     let req = json_body(req)?;
     let who = Station::at(&req.station, client.client.actor().as_str());
-    Ok(Json(submit(app, &req.code, who).await?))
+    let result = match req.scan_id {
+        Some(id) => {
+            app.checkins
+                .submit_named(&app.code_key, req.code.as_str(), who, id, None)
+                .await?
+        }
+        None => submit(app, &req.code, who).await?,
+    };
+    Ok(Json(result))
 }
 
 /// The same route with a body that is not declared as JSON.

@@ -81,6 +81,20 @@ fn a_drill_runs_a_whole_campaign_in_order_with_nothing_unexplained() {
         )
         .unwrap();
     assert!(active >= ELECTORS as i64, "{active} active subscriptions");
+    // A station went offline each day: its scans were set aside and sent later with their
+    // scan ids, a few twice, and each scan id was recorded exactly once.
+    assert!(value(&summary, "apartados sin conexion") > 0, "{summary}");
+    assert!(value(&summary, "reenviados") > 0, "{summary}");
+    let (named, scans): (i64, i64) = app
+        .raw_sql()
+        .query_row(
+            "SELECT (SELECT count(*) FROM scan_ids), (SELECT count(*) FROM scans)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(named, scans, "every drill scan carries a scan id");
+    assert_eq!(scans, value(&summary, "escaneos"), "{summary}");
 
     // The order check over the database, from the library, agrees.
     let report = order::check(&app.db).unwrap();

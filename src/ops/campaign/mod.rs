@@ -11,6 +11,7 @@
 pub mod calendar;
 mod carriers;
 mod engine;
+mod offline;
 pub mod order;
 mod phases;
 mod push;

@@ -56,6 +56,11 @@ pub struct ScanCounts {
     pub voided: u64,
     pub invalid: u64,
     pub unknown: u64,
+    /// Scans a station took while it was offline, set aside and sent later with their ids.
+    pub set_aside: u64,
+    /// Scans sent again under the same scan id (an answer lost on the way): each must answer
+    /// its first verdict and record nothing.
+    pub resent: u64,
     /// Answers that contradict what the scanned envelope was (each listed in `problems`).
     pub unexpected: u64,
     pub problems: Vec<String>,

@@ -117,6 +117,8 @@ fn rows(s: &Summary) -> Vec<(String, String, String)> {
         ("anulados (código de PEP reexpedido)", sc.voided),
         ("inválidos (código falsificado)", sc.invalid),
         ("desconocidos", sc.unknown),
+        ("apartados sin conexión (enviados después)", sc.set_aside),
+        ("reenviados con el mismo id (primer veredicto)", sc.resent),
         ("respuestas inesperadas", sc.unexpected),
     ] {
         add("Escaneos", k, v.to_string());

@@ -1,12 +1,16 @@
 //! Reception through the real HTTP API: the web application on the campaign's clock, served
 //! on a free loopback port, and several scan stations (each with its own bearer token) posting
-//! check-ins at once. Every answer is held against what the envelope was: an envelope in time,
-//! a late one, the second scan of a pair, a forged code, the voided code of a reissued PEP.
+//! check-ins at once, each scan named with a scan id, one station offline a while each day
+//! ([`super::offline`]). Every answer is held against what the envelope was: an envelope in
+//! time, a late one, the second scan of a pair, a forged code, the voided code of a reissued
+//! PEP; a scan sent again must answer its first verdict, and every scan id is recorded once.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
 
+use super::offline::{Outage, Post};
 use super::phases::ScanCounts;
 use super::{CampaignError, Result};
 use crate::clock::SharedClock;
@@ -14,7 +18,7 @@ use crate::domain::role::Role;
 use crate::ops::checkin_queue::{CheckinQueue, MAX_GROUP};
 use crate::ops::keys::Secrets;
 use crate::ops::{self, Actor};
-use crate::storage::Db;
+use crate::storage::{scan_ids, Db};
 
 /// What a scan must answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,11 +58,16 @@ pub struct Reception {
     client: reqwest::Client,
     shutdown: rocket::Shutdown,
     task: tokio::task::JoinHandle<()>,
+    db: Arc<Db>,
+    clock: SharedClock,
+    outage: Mutex<Outage>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 struct Answer {
     outcome: String,
+    repeated: bool,
+    sequence: Option<i64>,
 }
 
 /// Serves the app over `db` on `clock` (its push receivers with `hooks`' secrets) and gives
@@ -91,9 +100,10 @@ pub async fn open(
         Some(h) => figment.merge((crate::web::hooks::FIGMENT_KEY, h)),
         None => figment,
     };
-    let checkins = CheckinQueue::on_clock(db.clone(), MAX_GROUP, clock);
+    let cutoff = ops::election::current(&db)?.receipt_cutoff;
+    let checkins = CheckinQueue::on_clock(db.clone(), MAX_GROUP, clock.clone());
     let (tx, rx) = tokio::sync::oneshot::channel();
-    let rocket = crate::web::build_with(db, secrets, figment, checkins).attach(
+    let rocket = crate::web::build_with(db.clone(), secrets, figment, checkins).attach(
         rocket::fairing::AdHoc::on_liftoff("station port", move |r| {
             let port = r.config().port;
             Box::pin(async move {
@@ -118,6 +128,9 @@ pub async fn open(
         client: reqwest::Client::new(),
         shutdown,
         task,
+        db,
+        clock,
+        outage: Mutex::new(Outage::new(cutoff)),
     })
 }
 
@@ -127,19 +140,19 @@ impl Reception {
         &self.base
     }
 
-    /// Scans `jobs` spread over the stations, all stations at once; counts every answer and
-    /// each one that is not what the envelope called for.
+    /// Scans `jobs` spread over the stations, all stations at once (what an offline station
+    /// set aside first, see [`Outage::plan`]); counts every answer and each one that is not
+    /// what the envelope called for.
     pub async fn scan(&self, jobs: Vec<Job>, counts: &mut ScanCounts) -> Result<()> {
-        if jobs.is_empty() {
+        let round = self
+            .outage()
+            .plan(jobs, self.tokens.len(), self.clock.now());
+        counts.set_aside += round.set_aside;
+        if round.jobs.is_empty() {
             return Ok(());
         }
-        let n = self.tokens.len();
-        let mut lanes: Vec<Vec<(usize, String)>> = vec![Vec::new(); n];
-        for (i, job) in jobs.iter().enumerate() {
-            lanes[i % n].push((i, job.code.clone()));
-        }
         let mut tasks = Vec::new();
-        for (k, lane) in lanes.into_iter().enumerate() {
+        for (k, lane) in round.lanes.into_iter().enumerate() {
             let (client, token) = (self.client.clone(), self.tokens[k].clone());
             let url = format!("{}/api/v1/checkins", self.base);
             let station = format!("mesa-{}", k + 1);
@@ -147,16 +160,39 @@ impl Reception {
                 post_lane(&client, &url, &token, &station, lane).await
             }));
         }
-        let mut answers: Vec<Option<String>> = vec![None; jobs.len()];
+        let mut answers: Vec<Option<String>> = vec![None; round.jobs.len()];
+        let mut first: HashMap<usize, Answer> = HashMap::new();
         for t in tasks {
             let lane = t
                 .await
                 .map_err(|e| CampaignError::Station(e.to_string()))??;
-            for (i, outcome) in lane {
-                answers[i] = Some(outcome);
+            for (post, a) in lane {
+                match first.get(&post.i) {
+                    Some(f) => resent(&post, f, &a, counts),
+                    None => {
+                        answers[post.i] = Some(a.outcome.clone());
+                        first.insert(post.i, a);
+                    }
+                }
             }
         }
-        judge(&jobs, &answers, counts);
+        judge(&round.jobs, &answers, counts);
+        self.recorded_once(counts)
+    }
+
+    fn outage(&self) -> std::sync::MutexGuard<'_, Outage> {
+        self.outage.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Every scan id posted so far has exactly one recorded verdict.
+    fn recorded_once(&self, counts: &mut ScanCounts) -> Result<()> {
+        let recorded = self.db.read(scan_ids::count)?;
+        let posted = self.outage().posted as i64;
+        if recorded != posted {
+            counts.problem(format!(
+                "identificadores de escaneo: {posted} enviados, {recorded} registrados"
+            ));
+        }
         Ok(())
     }
 
@@ -167,34 +203,62 @@ impl Reception {
     }
 }
 
+/// A scan sent again under its id must answer its first verdict, marked as a repeat.
+fn resent(post: &Post, first: &Answer, again: &Answer, counts: &mut ScanCounts) {
+    counts.resent += 1;
+    let same = again.repeated && again.outcome == first.outcome && again.sequence == first.sequence;
+    if !same {
+        counts.problem(format!(
+            "{} reenviado ({}): {again:?}, la primera respuesta fue {first:?}",
+            post.code, post.scan_id
+        ));
+    }
+}
+
+/// Posts one station's scans in order (a scan marked `again` twice); each post's answer.
 async fn post_lane(
     client: &reqwest::Client,
     url: &str,
     token: &str,
     station: &str,
-    lane: Vec<(usize, String)>,
-) -> Result<Vec<(usize, String)>> {
+    lane: Vec<Post>,
+) -> Result<Vec<(Post, Answer)>> {
     let mut out = Vec::with_capacity(lane.len());
-    let err = |e: reqwest::Error| CampaignError::Station(format!("{station}: {e}"));
-    for (i, code) in lane {
-        let res = client
-            .post(url)
-            .bearer_auth(token)
-            .json(&serde_json::json!({ "code": code, "station": station }))
-            .send()
-            .await
-            .map_err(err)?;
-        if !res.status().is_success() {
-            let status = res.status();
-            let body = res.text().await.unwrap_or_default();
-            return Err(CampaignError::Station(format!(
-                "{station}: HTTP {status}: {body}"
-            )));
+    for post in lane {
+        let times = if post.again { 2 } else { 1 };
+        for _ in 0..times {
+            let a = post_one(client, url, token, station, &post).await?;
+            out.push((post.clone(), a));
         }
-        let a: Answer = res.json().await.map_err(err)?;
-        out.push((i, a.outcome));
     }
     Ok(out)
+}
+
+async fn post_one(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    station: &str,
+    post: &Post,
+) -> Result<Answer> {
+    let err = |e: reqwest::Error| CampaignError::Station(format!("{station}: {e}"));
+    let body =
+        serde_json::json!({ "code": post.code, "station": station, "scan_id": post.scan_id });
+    let res = client
+        .post(url)
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .map_err(err)?;
+    if !res.status().is_success() {
+        let status = res.status();
+        let body = res.text().await.unwrap_or_default();
+        return Err(CampaignError::Station(format!(
+            "{station}: HTTP {status}: {body}"
+        )));
+    }
+    res.json().await.map_err(err)
 }
 
 /// Counts the answers and holds each against its job: a single scan must give what it

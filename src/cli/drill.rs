@@ -80,7 +80,13 @@ pub fn run(db_path: &Path, a: DrillArgs) -> anyhow::Result<ExitCode> {
     if summary.ok() {
         Ok(ExitCode::SUCCESS)
     } else {
-        for p in summary.order.examples.iter().chain(&summary.scans.problems) {
+        for p in summary
+            .order
+            .examples
+            .iter()
+            .chain(&summary.scans.problems)
+            .chain(&summary.lookups.problems)
+        {
             eprintln!("problema: {p}");
         }
         eprintln!("el simulacro terminó con partidas sin explicar o PEP fuera de orden");
@@ -124,6 +130,9 @@ pub fn summary_text(s: &Summary, out: &Path, wall_secs: f64) -> String {
         format!("pushes perdidos: {}", s.push.pushes_lost),
         format!("pushes aplicados: {}", s.push.applied),
         format!("eventos por push: {}", s.push.push_events),
+        format!("consultas de electores: {}", s.lookups.asked),
+        format!("consultas respondidas: {}", s.lookups.answered),
+        format!("consultas rechazadas: {}", s.lookups.refused),
         format!("entregados al elector: {}", f.outbound_delivered),
         format!("sobres entregados al INE: {}", f.return_delivered),
         format!("escaneos: {}", sc.total()),

@@ -69,6 +69,8 @@ fn a_drill_runs_a_whole_campaign_in_order_with_nothing_unexplained() {
         "pushes perdidos",
         "pushes aplicados",
         "eventos por push",
+        "consultas respondidas",
+        "consultas rechazadas",
     ] {
         assert!(value(&summary, key) > 0, "{key}: {summary}");
     }
@@ -81,6 +83,12 @@ fn a_drill_runs_a_whole_campaign_in_order_with_nothing_unexplained() {
         )
         .unwrap();
     assert!(active >= ELECTORS as i64, "{active} active subscriptions");
+    // Electors looked their packages up through the public API: every answer was right.
+    assert_eq!(
+        value(&summary, "consultas respondidas"),
+        value(&summary, "consultas de electores"),
+        "{summary}"
+    );
     // A station went offline each day: its scans were set aside and sent later with their
     // scan ids, a few twice, and each scan id was recorded exactly once.
     assert!(value(&summary, "apartados sin conexion") > 0, "{summary}");

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::phases::{Progress, Summary};
 use super::stations::{self, Expect, Job, Reception};
-use super::{carriers, push, report, shipping, CampaignConfig, Result, Timekeeper};
+use super::{carriers, lookups, push, report, shipping, CampaignConfig, Result, Timekeeper};
 use crate::carriers::poller::Carriers;
 use crate::carriers::push::HooksConfig;
 use crate::carriers::sim::Sim;
@@ -91,7 +91,15 @@ pub async fn run(
         voided_scanned: 0,
         rounds: 0,
     };
-    let result = run.campaign(&clients, &desk, start, progress).await;
+    let mut result = run.campaign(&clients, &desk, start, progress).await;
+    if result.is_ok() {
+        let t = Instant::now();
+        match lookups::check(&run.db, desk.base_url()).await {
+            Ok(counts) => run.summary.lookups = counts,
+            Err(e) => result = Err(e),
+        }
+        run.summary.phases.add("consultas", t.elapsed());
+    }
     desk.close().await;
     sim.shutdown().await;
     result?;

@@ -11,6 +11,7 @@
 pub mod calendar;
 mod carriers;
 mod engine;
+mod lookups;
 mod offline;
 pub mod order;
 mod phases;
@@ -26,6 +27,7 @@ use crate::domain::tracking::Carrier;
 pub use calendar::{Calendar, Timekeeper};
 pub use carriers::CarrierMix;
 pub use engine::run;
+pub use lookups::LookupCounts;
 pub use phases::{Phases, Progress, Summary};
 pub use push::PushSummary;
 

@@ -105,6 +105,8 @@ pub struct Summary {
     pub carrier_failures: usize,
     pub new_events: usize,
     pub push: super::push::PushSummary,
+    /// Electors who looked their package up through the public API.
+    pub lookups: super::lookups::LookupCounts,
     pub scans: ScanCounts,
     pub mec_lists: usize,
     pub funnel: Funnel,
@@ -118,9 +120,13 @@ pub struct Summary {
 
 impl Summary {
     /// Items nobody can explain: reconciliation differences, unexpected station answers,
-    /// envelopes the carrier delivered that reception never scanned.
+    /// envelopes the carrier delivered that reception never scanned, lookups that did not
+    /// answer what the elector's PEP is.
     pub fn unexplained(&self) -> i64 {
-        self.reconciliation_differences + self.scans.unexpected as i64 + self.unscanned
+        self.reconciliation_differences
+            + self.scans.unexpected as i64
+            + self.unscanned
+            + self.lookups.unexpected as i64
     }
 
     /// The campaign holds together: nothing unexplained, every PEP's times in order.

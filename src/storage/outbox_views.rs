@@ -80,6 +80,8 @@ pub struct NoticeCounts {
     pub failed: i64,
     pub cancelled: i64,
     pub opted_out_notices: i64,
+    /// Handed to the provider by a sender that died before the answer: maybe arrived.
+    pub unconfirmed: i64,
     /// Electors who asked for no more notices.
     pub opted_out: i64,
 }
@@ -102,6 +104,7 @@ pub fn counts(conn: &Connection, scope: &Scope) -> Result<NoticeCounts> {
             NoticeState::Failed => c.failed = n,
             NoticeState::Cancelled => c.cancelled = n,
             NoticeState::OptedOut => c.opted_out_notices = n,
+            NoticeState::Unconfirmed => c.unconfirmed = n,
         }
     }
     c.opted_out = conn.query_row(

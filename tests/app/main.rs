@@ -27,6 +27,7 @@ mod import_list;
 mod logs;
 mod lookup;
 mod notices;
+mod notices_quiet;
 mod operations;
 mod personal_data;
 mod reception;

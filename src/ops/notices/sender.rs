@@ -1,9 +1,12 @@
 //! The notice sender: one pass over what is due ([`Sender::pass`], also `notify --once`), and
 //! the loop `serve` runs ([`spawn`]). A pass writes the reminders that fell due, then claims
 //! due notices in small groups under a lease (one commit), sends each through its channel at
-//! the provider's rate, and records each answer in its own commit. Quiet hours in the
-//! elector's zone push a notice to the local morning; 429s postpone it without using up a
-//! try; other temporary failures back off; permanent ones fail it.
+//! the provider's rate. Before each send one commit records that the notice is handed to
+//! the provider, together with the previous notice's answer: a sender that dies leaves at most
+//! one notice per channel handed and unanswered, which the next pass marks `unconfirmed`
+//! instead of sending it twice (see `ops::notices`). Quiet hours in the elector's zone push a
+//! notice to the local morning; 429s postpone it without using up a try; other temporary
+//! failures back off; permanent ones fail it.
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -36,6 +39,8 @@ pub struct PassReport {
     pub failed: usize,
     pub deferred: usize,
     pub cancelled: usize,
+    /// Handed by a sender that died before the answer: not sent again.
+    pub unconfirmed: usize,
 }
 
 /// The sender: channels, rate limiters, and who it is (its claims carry that name).
@@ -140,20 +145,29 @@ impl Sender {
                 break;
             }
             let deadline = Instant::now() + self.cfg.lease.mul_f64(0.8);
+            // The answer not yet recorded: it goes in the commit that hands the next notice.
+            let mut answer: Option<(i64, Outcome)> = None;
             for due in group {
                 if Instant::now() > deadline || !channels.contains(&due.channel) {
                     // Claimed but not tried: back to pending now rather than at lease expiry.
-                    self.record(due.id, Outcome::Release, &mut report).await?;
+                    self.record(answer.take(), Some((due.id, Outcome::Release)), &mut report)
+                        .await?;
                     continue;
+                }
+                if !self.hand(answer.take(), due.id, &mut report).await? {
+                    continue; // the claim expired and is no longer ours: not sent
                 }
                 let result = self.send(&due, &e).await;
                 if matches!(result, Err(SendError::RateLimited { .. })) {
                     // The provider asked to wait: nothing more on this channel in this pass.
                     channels.retain(|c| *c != due.channel);
                 }
-                let outcome = Outcome::of(result, due.attempts + 1, self.clock.now());
-                self.record(due.id, outcome, &mut report).await?;
+                answer = Some((
+                    due.id,
+                    Outcome::of(result, due.attempts + 1, self.clock.now()),
+                ));
             }
+            self.record(answer, None, &mut report).await?;
         }
         Ok(report)
     }
@@ -170,10 +184,11 @@ impl Sender {
         let lease_until = now + chrono::Duration::from_std(self.cfg.lease).unwrap_or_default();
         let quiet = self.cfg.quiet_hours;
         let (claimer, channels, tz) = (self.claimer.clone(), channels.to_vec(), e.timezone);
-        let (claimed, [cancelled, deferred, failed]) = self
+        let (claimed, [cancelled, deferred, failed, unconfirmed]) = self
             .db(move |db| {
                 Ok(db.write(|tx| {
                     let mut claimed = Vec::new();
+                    let unconfirmed = outbox::unconfirm_expired(tx, now)?;
                     let [mut cancelled, mut deferred, mut failed] = [0usize; 3];
                     for due in outbox::due(tx, &channels, now, GROUP)? {
                         let zone = zone::of(&due.country, due.region.as_deref()).unwrap_or(tz);
@@ -192,14 +207,16 @@ impl Sender {
                             claimed.push(due);
                         }
                     }
-                    Ok::<_, crate::storage::StorageError>((claimed, [cancelled, deferred, failed]))
+                    let counts = [cancelled, deferred, failed, unconfirmed];
+                    Ok::<_, crate::storage::StorageError>((claimed, counts))
                 })?)
             })
             .await?;
         report.cancelled += cancelled;
         report.deferred += deferred;
         report.failed += failed;
-        Ok((claimed, cancelled + deferred + failed))
+        report.unconfirmed += unconfirmed;
+        Ok((claimed, cancelled + deferred + failed + unconfirmed))
     }
 
     /// Words and sends one notice.
@@ -233,27 +250,78 @@ impl Sender {
         }
     }
 
-    async fn record(&self, id: i64, outcome: Outcome, report: &mut PassReport) -> Result<()> {
-        match &outcome {
-            Outcome::Sent(_) => report.sent += 1,
-            Outcome::Retry { .. } => report.retried += 1,
-            Outcome::Failed(_) => report.failed += 1,
-            Outcome::Release => {}
-        }
+    /// One commit: the previous notice's answer, and notice `id` handed to its provider (the
+    /// record that must exist before the provider can accept it). False: the claim is gone.
+    async fn hand(
+        &self,
+        answer: Option<(i64, Outcome)>,
+        id: i64,
+        report: &mut PassReport,
+    ) -> Result<bool> {
+        count(answer.as_ref(), report);
         let (claimer, now) = (self.claimer.clone(), self.clock.now());
         self.db(move |db| {
-            Ok(db.write(|tx| match outcome {
-                Outcome::Sent(provider_id) => {
-                    outbox::mark_sent(tx, id, &claimer, &provider_id, now).map(|_| ())
+            Ok(db.write(|tx| {
+                if let Some((prev, outcome)) = answer {
+                    apply(tx, prev, outcome, &claimer, now)?;
                 }
-                Outcome::Retry { at, error, refund } => {
-                    outbox::postpone(tx, id, at, error.as_deref(), refund)
-                }
-                Outcome::Failed(error) => outbox::close(tx, id, NoticeState::Failed, Some(&error)),
-                Outcome::Release => outbox::postpone(tx, id, now, None, true),
+                outbox::hand(tx, id, &claimer, now)
             })?)
         })
         .await
+    }
+
+    /// One commit: up to two answers (the last of a group, a release).
+    async fn record(
+        &self,
+        a: Option<(i64, Outcome)>,
+        b: Option<(i64, Outcome)>,
+        report: &mut PassReport,
+    ) -> Result<()> {
+        if a.is_none() && b.is_none() {
+            return Ok(());
+        }
+        count(a.as_ref(), report);
+        count(b.as_ref(), report);
+        let (claimer, now) = (self.claimer.clone(), self.clock.now());
+        self.db(move |db| {
+            Ok(db.write(|tx| {
+                for (id, outcome) in a.into_iter().chain(b) {
+                    apply(tx, id, outcome, &claimer, now)?;
+                }
+                Ok::<_, crate::storage::StorageError>(())
+            })?)
+        })
+        .await
+    }
+}
+
+fn count(answer: Option<&(i64, Outcome)>, report: &mut PassReport) {
+    match answer.map(|(_, o)| o) {
+        Some(Outcome::Sent(_)) => report.sent += 1,
+        Some(Outcome::Retry { .. }) => report.retried += 1,
+        Some(Outcome::Failed(_)) => report.failed += 1,
+        Some(Outcome::Release) | None => {}
+    }
+}
+
+/// Records one answer inside the caller's transaction.
+fn apply(
+    tx: &rusqlite::Transaction,
+    id: i64,
+    outcome: Outcome,
+    claimer: &str,
+    now: DateTime<Utc>,
+) -> std::result::Result<(), crate::storage::StorageError> {
+    match outcome {
+        Outcome::Sent(provider_id) => {
+            outbox::mark_sent(tx, id, claimer, &provider_id, now).map(|_| ())
+        }
+        Outcome::Retry { at, error, refund } => {
+            outbox::postpone(tx, id, at, error.as_deref(), refund)
+        }
+        Outcome::Failed(error) => outbox::close(tx, id, NoticeState::Failed, Some(&error)),
+        Outcome::Release => outbox::postpone(tx, id, now, None, true),
     }
 }
 

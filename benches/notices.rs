@@ -121,6 +121,7 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    let _runtime = rt.enter(); // lettre's pools start (and stop) a task on the current runtime
     let url = format!("smtp://127.0.0.1:{port}");
 
     // The bare loop: the same number of two-part messages, one after the other.
@@ -161,7 +162,6 @@ fn main() {
         lease: Duration::from_secs(600),
         ..NoticeConfig::default()
     };
-    let _runtime = rt.enter(); // lettre's pool starts a task on the runtime it is built in
     let sender = Sender::new(Arc::new(db), pep_tracker::clock::wall(), cfg).unwrap();
     let t = Instant::now();
     let report = rt.block_on(sender.pass()).unwrap();

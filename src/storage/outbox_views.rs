@@ -130,3 +130,12 @@ pub fn opted_out_at(conn: &Connection, pep: &PepId) -> Result<Option<DateTime<Ut
         )
         .optional()?)
 }
+
+/// How many notices of each kind are in each state (every entity), sorted.
+pub fn by_kind_state(conn: &Connection) -> Result<Vec<(NoticeKind, NoticeState, i64)>> {
+    let mut stmt = conn.prepare(
+        "SELECT kind, state, count(*) FROM outbox GROUP BY kind, state ORDER BY kind, state",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

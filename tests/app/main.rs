@@ -26,6 +26,7 @@ mod hooks;
 mod import_list;
 mod logs;
 mod lookup;
+mod notice_pages;
 mod notices;
 mod notices_quiet;
 mod operations;

@@ -11,6 +11,7 @@
 pub mod calendar;
 mod carriers;
 mod engine;
+mod notices;
 pub mod order;
 mod phases;
 mod report;
@@ -24,6 +25,7 @@ use crate::domain::tracking::Carrier;
 pub use calendar::{Calendar, Timekeeper};
 pub use carriers::CarrierMix;
 pub use engine::run;
+pub use notices::NoticeTally;
 pub use phases::{Phases, Progress, Summary};
 
 /// What a campaign fails on (the use cases' own errors, and its machinery's).
@@ -44,6 +46,8 @@ pub enum CampaignError {
     },
     #[error("lista sintética: {0}")]
     DemoData(String),
+    #[error("avisos a electores: {0}")]
+    Notices(String),
 }
 
 impl From<crate::storage::StorageError> for CampaignError {

@@ -14,6 +14,7 @@
 //! message. Nothing is sent twice; the one notice that may not have arrived says so. The kill
 //! test in `tests/app/notices.rs` counts what a real SMTP server received.
 
+mod answer;
 pub mod optout;
 pub mod sender;
 pub mod view;

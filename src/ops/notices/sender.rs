@@ -12,10 +12,11 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
+use super::answer::{apply, count, Outcome};
 use super::{NoticeOpsError, Result};
+use crate::channels::capture::{CaptureChannel, Captured};
 use crate::channels::compose::{self, Links};
 use crate::channels::config::NoticeConfig;
 use crate::channels::sms::SmsChannel;
@@ -23,7 +24,7 @@ use crate::channels::smtp::SmtpChannel;
 use crate::channels::{Email, SendError, Sms};
 use crate::clock::SharedClock;
 use crate::domain::election::Election;
-use crate::domain::notice::{self, optout, zone, Channel, NoticeFacts, NoticeState};
+use crate::domain::notice::{optout, zone, Channel, NoticeFacts, NoticeState};
 use crate::storage::outbox::{self, Due};
 use crate::storage::{election, Db};
 
@@ -50,6 +51,8 @@ pub struct Sender {
     cfg: NoticeConfig,
     smtp: Option<SmtpChannel>,
     sms: Option<SmsChannel>,
+    /// Drills: every channel goes to this keeper instead of a provider.
+    capture: Option<Arc<CaptureChannel>>,
     smtp_rate: DefaultDirectRateLimiter,
     sms_rate: DefaultDirectRateLimiter,
     claimer: String,
@@ -98,11 +101,30 @@ impl Sender {
             cfg,
             smtp,
             sms,
+            capture: None,
             optout_key,
         })
     }
 
+    /// A sender whose e-mails and SMS all go to `capture` (drills: nothing leaves the
+    /// process); the outbox bookkeeping, quiet hours and reminders are the real ones.
+    pub fn capturing(
+        db: Arc<Db>,
+        clock: SharedClock,
+        mut cfg: NoticeConfig,
+        capture: Arc<CaptureChannel>,
+    ) -> Result<Sender> {
+        cfg.smtp = None;
+        cfg.sms = None;
+        let mut sender = Sender::new(db, clock, cfg)?;
+        sender.capture = Some(capture);
+        Ok(sender)
+    }
+
     fn channels(&self) -> Vec<Channel> {
+        if self.capture.is_some() {
+            return Channel::ALL.to_vec();
+        }
         let mut c = Vec::new();
         if self.smtp.is_some() {
             c.push(Channel::Email);
@@ -222,6 +244,9 @@ impl Sender {
     /// Words and sends one notice.
     async fn send(&self, due: &Due, e: &Election) -> std::result::Result<String, SendError> {
         let facts = facts(due, e);
+        if let Some(capture) = &self.capture {
+            return Ok(capture.send(self.captured(due, &facts)));
+        }
         let to = due.address.clone().unwrap_or_default();
         match (due.channel, &self.smtp, &self.sms) {
             (Channel::Email, Some(smtp), _) => {
@@ -247,6 +272,26 @@ impl Sender {
                 .await
             }
             _ => Err(SendError::Transient("canal no configurado".into())),
+        }
+    }
+
+    /// What the capture keeps of a notice (no address, no body beyond the SMS's text).
+    fn captured(&self, due: &Due, facts: &NoticeFacts) -> Captured {
+        let words = match due.channel {
+            Channel::Email => {
+                let links = links(&self.cfg.public_url, &self.optout_key, due);
+                compose::email(facts, &links).subject
+            }
+            Channel::Sms => compose::sms(facts),
+        };
+        Captured {
+            notice: due.id,
+            pep_id: due.pep_id.clone(),
+            kind: due.kind,
+            channel: due.channel,
+            at: self.clock.now(),
+            zone: facts.zone,
+            words,
         }
     }
 
@@ -296,73 +341,9 @@ impl Sender {
     }
 }
 
-fn count(answer: Option<&(i64, Outcome)>, report: &mut PassReport) {
-    match answer.map(|(_, o)| o) {
-        Some(Outcome::Sent(_)) => report.sent += 1,
-        Some(Outcome::Retry { .. }) => report.retried += 1,
-        Some(Outcome::Failed(_)) => report.failed += 1,
-        Some(Outcome::Release) | None => {}
-    }
-}
-
-/// Records one answer inside the caller's transaction.
-fn apply(
-    tx: &rusqlite::Transaction,
-    id: i64,
-    outcome: Outcome,
-    claimer: &str,
-    now: DateTime<Utc>,
-) -> std::result::Result<(), crate::storage::StorageError> {
-    match outcome {
-        Outcome::Sent(provider_id) => {
-            outbox::mark_sent(tx, id, claimer, &provider_id, now).map(|_| ())
-        }
-        Outcome::Retry { at, error, refund } => {
-            outbox::postpone(tx, id, at, error.as_deref(), refund)
-        }
-        Outcome::Failed(error) => outbox::close(tx, id, NoticeState::Failed, Some(&error)),
-        Outcome::Release => outbox::postpone(tx, id, now, None, true),
-    }
-}
-
 /// The stable Message-ID of a notice: its outbox id, PEP and kind.
 pub fn message_id(due: &Due, domain: &str) -> String {
     format!("<notice-{}.{}.{}@{domain}>", due.id, due.pep_id, due.kind)
-}
-
-/// What to record after a try.
-enum Outcome {
-    Sent(String),
-    Retry {
-        at: DateTime<Utc>,
-        error: Option<String>,
-        /// A rate limit: the try does not count.
-        refund: bool,
-    },
-    Failed(String),
-    /// Claimed, not tried.
-    Release,
-}
-
-impl Outcome {
-    fn of(r: std::result::Result<String, SendError>, attempt: u32, now: DateTime<Utc>) -> Outcome {
-        match r {
-            Ok(id) => Outcome::Sent(id),
-            Err(SendError::RateLimited { retry_after }) => Outcome::Retry {
-                at: now
-                    + chrono::Duration::from_std(retry_after.unwrap_or(Duration::from_secs(30)))
-                        .unwrap_or_default(),
-                error: Some("el proveedor pidió esperar (429)".into()),
-                refund: true,
-            },
-            Err(e @ SendError::Transient(_)) if attempt < notice::MAX_ATTEMPTS => Outcome::Retry {
-                at: now + notice::retry_delay(attempt),
-                error: Some(e.to_string()),
-                refund: false,
-            },
-            Err(e) => Outcome::Failed(e.to_string()),
-        }
-    }
 }
 
 /// Runs passes every `every` until the process ends (the loop `serve` starts).

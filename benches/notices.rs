@@ -33,8 +33,24 @@ const KINDS: [NoticeKind; 4] = [
     NoticeKind::ReceivedInTime,
 ];
 
+/// The Python that has aiosmtpd, looked up as the tests do: the one on PATH, else the
+/// system's (Debian's python3-aiosmtpd goes to /usr/bin/python3).
+fn aiosmtpd_python() -> &'static str {
+    ["python3", "/usr/bin/python3"]
+        .into_iter()
+        .find(|py| {
+            Command::new(py)
+                .args(["-c", "import aiosmtpd"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        })
+        .expect("aiosmtpd in python3 or /usr/bin/python3 (apt-get install python3-aiosmtpd)")
+}
+
 fn smtpd(port: u16) -> std::process::Child {
-    let child = Command::new("python3")
+    let child = Command::new(aiosmtpd_python())
         .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
         .args(["-c", "aiosmtpd.handlers.Sink"])
         .stdout(Stdio::null())
@@ -105,6 +121,7 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    let _runtime = rt.enter(); // lettre's pools start (and stop) a task on the current runtime
     let url = format!("smtp://127.0.0.1:{port}");
 
     // The bare loop: the same number of two-part messages, one after the other.
@@ -145,7 +162,6 @@ fn main() {
         lease: Duration::from_secs(600),
         ..NoticeConfig::default()
     };
-    let _runtime = rt.enter(); // lettre's pool starts a task on the runtime it is built in
     let sender = Sender::new(Arc::new(db), pep_tracker::clock::wall(), cfg).unwrap();
     let t = Instant::now();
     let report = rt.block_on(sender.pass()).unwrap();

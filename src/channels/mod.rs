@@ -1,11 +1,12 @@
 //! Channels to electors: e-mail over SMTP ([`smtp`], lettre over rustls), SMS through an HTTP
 //! provider API ([`sms`], shaped like the common ones), a local provider simulator with faults
-//! ([`sms_sim`]), the settings read from the environment ([`config`]), and what every notice
+//! ([`sms_sim`]), a channel that only keeps what it is handed, for drills ([`capture`]), the settings read from the environment ([`config`]), and what every notice
 //! says ([`compose`], the one place of the wording).
 //!
 //! A sibling of `carriers`: it imports only `domain`. Nothing here touches the database; the
 //! outbox and its sender are `storage::outbox` and `ops::notices`.
 
+pub mod capture;
 pub mod compose;
 pub mod config;
 pub mod sms;

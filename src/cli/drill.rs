@@ -147,8 +147,22 @@ pub fn summary_text(s: &Summary, out: &Path, wall_secs: f64) -> String {
         format!("pep revisados en orden temporal: {}", s.order.peps),
         format!("fuera de orden: {}", s.order.violations),
         format!("no explicados: {}", s.unexplained()),
+        format!("avisos enviados (captura): {}", s.notices.sent),
+        format!(
+            "avisos retenidos por horario de silencio: {}",
+            s.notices.held_for_quiet_hours
+        ),
+        format!(
+            "avisos enviados en horario de silencio: {}",
+            s.notices.sent_in_quiet_hours
+        ),
+        format!("avisos: {}", out.join("avisos.csv").display()),
         format!("informe: {}", out.join("informe.html").display()),
     ];
+    for (kind, states) in &s.notices.by_kind {
+        let states: Vec<String> = states.iter().map(|(s, n)| format!("{s} {n}")).collect();
+        lines.push(format!("avisos {kind}: {}", states.join(", ")));
+    }
     for (phase, secs) in &s.phases.items {
         lines.push(format!("fase {phase}: {secs:.1} s"));
     }

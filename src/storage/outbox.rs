@@ -166,7 +166,8 @@ fn due_row(r: &rusqlite::Row) -> rusqlite::Result<Due> {
 }
 
 /// Up to `limit` notices on `channels` that are due at `now`: pending and due, or claimed
-/// under a lease that has expired (their sender died). Oldest first.
+/// under a lease that has expired before they were handed to the provider (their sender died
+/// with them unsent: see [`unconfirm_expired`] for those it had handed). Oldest first.
 pub fn due(
     tx: &Transaction,
     channels: &[Channel],
@@ -179,7 +180,8 @@ pub fn due(
           WHERE o.id IN (
                 SELECT id FROM outbox WHERE state = 'pending' AND due_at <= ?1
                 UNION ALL
-                SELECT id FROM outbox WHERE state = 'sending' AND lease_until <= ?1)
+                SELECT id FROM outbox
+                 WHERE state = 'sending' AND lease_until <= ?1 AND handed_at IS NULL)
             AND o.channel IN (SELECT value FROM json_each(?2))
           ORDER BY o.due_at, o.id LIMIT ?3"
     );
@@ -198,11 +200,34 @@ pub fn describe(conn: &Connection, id: i64) -> Result<Due> {
 pub fn claim(tx: &Transaction, id: i64, claimer: &str, lease_until: DateTime<Utc>) -> Result<()> {
     tx.execute(
         "UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_until = ?2,
-                claimed_by = ?3
+                claimed_by = ?3, handed_at = NULL
           WHERE id = ?1",
         params![id, ts(lease_until), claimer],
     )?;
     Ok(())
+}
+
+/// Records that `claimer` hands notice `id` to its provider now, before the provider can
+/// accept it. False when the claim is no longer this sender's (then it must not send).
+pub fn hand(tx: &Transaction, id: i64, claimer: &str, now: DateTime<Utc>) -> Result<bool> {
+    let n = tx.execute(
+        "UPDATE outbox SET handed_at = ?3
+          WHERE id = ?1 AND state = 'sending' AND claimed_by = ?2 AND lease_until > ?3",
+        params![id, claimer, ts(now)],
+    )?;
+    Ok(n == 1)
+}
+
+/// Claims whose lease expired after they were handed to the provider: their sender died (or
+/// stalled) between handing and recording the answer, so each may have arrived. They become
+/// `unconfirmed` rather than being sent again. Returns how many.
+pub fn unconfirm_expired(tx: &Transaction, now: DateTime<Utc>) -> Result<usize> {
+    Ok(tx.execute(
+        "UPDATE outbox SET state = 'unconfirmed', lease_until = NULL,
+                last_error = 'entregado al proveedor sin respuesta registrada: pudo haber llegado'
+          WHERE state = 'sending' AND lease_until <= ?1 AND handed_at IS NOT NULL",
+        [ts(now)],
+    )?)
 }
 
 /// Leaves a notice pending until `due_at` (quiet hours, a rate limit, a retry).
@@ -215,7 +240,8 @@ pub fn postpone(
     refund: bool,
 ) -> Result<()> {
     tx.execute(
-        "UPDATE outbox SET due_at = ?2, lease_until = NULL, last_error = coalesce(?3, last_error),
+        "UPDATE outbox SET due_at = ?2, lease_until = NULL, handed_at = NULL,
+                last_error = coalesce(?3, last_error),
                 attempts = CASE WHEN ?4 AND state = 'sending' AND attempts > 0
                                 THEN attempts - 1 ELSE attempts END,
                 state = 'pending'
@@ -235,8 +261,9 @@ pub fn close(tx: &Transaction, id: i64, state: NoticeState, error: Option<&str>)
     Ok(())
 }
 
-/// Records a sent notice and the provider's id for it. Returns false when the notice was no
-/// longer this sender's (its lease expired and another sender took it).
+/// Records a sent notice and the provider's id for it (also one another pass had meanwhile
+/// found `unconfirmed`: the answer settles it). Returns false when the notice was no longer
+/// this sender's.
 pub fn mark_sent(
     tx: &Transaction,
     id: i64,
@@ -247,7 +274,7 @@ pub fn mark_sent(
     let n = tx.execute(
         "UPDATE outbox SET state = 'sent', sent_at = ?3, provider_id = ?4, lease_until = NULL,
                 last_error = NULL
-          WHERE id = ?1 AND state = 'sending' AND claimed_by = ?2",
+          WHERE id = ?1 AND (state = 'sending' OR state = 'unconfirmed') AND claimed_by = ?2",
         params![id, claimer, ts(now), provider_id],
     )?;
     Ok(n == 1)

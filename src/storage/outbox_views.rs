@@ -80,6 +80,8 @@ pub struct NoticeCounts {
     pub failed: i64,
     pub cancelled: i64,
     pub opted_out_notices: i64,
+    /// Handed to the provider by a sender that died before the answer: maybe arrived.
+    pub unconfirmed: i64,
     /// Electors who asked for no more notices.
     pub opted_out: i64,
 }
@@ -102,6 +104,7 @@ pub fn counts(conn: &Connection, scope: &Scope) -> Result<NoticeCounts> {
             NoticeState::Failed => c.failed = n,
             NoticeState::Cancelled => c.cancelled = n,
             NoticeState::OptedOut => c.opted_out_notices = n,
+            NoticeState::Unconfirmed => c.unconfirmed = n,
         }
     }
     c.opted_out = conn.query_row(
@@ -126,4 +129,13 @@ pub fn opted_out_at(conn: &Connection, pep: &PepId) -> Result<Option<DateTime<Ut
             |r| r.get(0),
         )
         .optional()?)
+}
+
+/// How many notices of each kind are in each state (every entity), sorted.
+pub fn by_kind_state(conn: &Connection) -> Result<Vec<(NoticeKind, NoticeState, i64)>> {
+    let mut stmt = conn.prepare(
+        "SELECT kind, state, count(*) FROM outbox GROUP BY kind, state ORDER BY kind, state",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

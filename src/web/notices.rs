@@ -12,6 +12,7 @@ use rocket::{get, post, routes, Route, State};
 use rocket_dyn_templates::{context, Template};
 
 use super::auth::Page;
+use super::csrf::CsrfToken;
 use super::error::PageError;
 use super::policy::Shipping;
 use super::App;
@@ -108,7 +109,7 @@ pub fn sms_hook(
 }
 
 #[get("/avisos")]
-pub fn viewer(p: Page<Shipping>, app: &State<App>) -> Result<Template, PageError> {
+pub fn viewer(p: Page<Shipping>, csrf: CsrfToken, app: &State<App>) -> Result<Template, PageError> {
     let leave: Option<PersonalData<Casework>> = p.leave();
     let public_url = NoticeConfig::from_env()
         .map(|c| c.public_url)
@@ -122,6 +123,7 @@ pub fn viewer(p: Page<Shipping>, app: &State<App>) -> Result<Template, PageError
         context! {
             title: "Avisos a electores",
             user: &p.user,
+            csrf: csrf.0,
             now: app.clock.now().to_rfc3339(),
             simulated: app.clock.simulated_speed().is_some(),
             counts,

@@ -1,6 +1,7 @@
 //! The drill: a whole campaign of a few thousand electors through the CLI, and the living demo
 //! (the same engine on a running clock) checked for one consistent story.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -148,6 +149,7 @@ fn a_drill_runs_a_whole_campaign_in_order_with_nothing_unexplained() {
         serde_json::from_slice(&std::fs::read(out_dir.join("resumen.json")).unwrap()).unwrap();
     assert_eq!(json["ok"], true);
     assert_eq!(json["unexplained"], 0);
+    notices_flowed(&app, &summary, &json, &out_dir);
 
     // The report holds INE's tables cut at the drill's end, and the maps; INE's funnel at
     // that cut agrees with the drill's own count.
@@ -277,4 +279,71 @@ async fn the_living_demo_tells_one_story_on_one_running_clock() {
         .unwrap();
     let latest: chrono::DateTime<Utc> = latest.parse().unwrap();
     assert!(latest <= clock.now(), "{latest} after {}", clock.now());
+}
+
+/// The drill's notices went through the real sender into its capture, on the simulated clock:
+/// counted by kind and state, none handed in its elector's night, and `avisos.csv` holds
+/// what would have been sent without an address or a name.
+fn notices_flowed(app: &TestApp, summary: &str, json: &serde_json::Value, out: &Path) {
+    let sent = value(summary, "avisos enviados (captura)");
+    assert!(sent > ELECTORS as i64, "{summary}");
+    assert_eq!(value(summary, "avisos enviados en horario de silencio"), 0);
+    assert!(
+        value(summary, "avisos retenidos por horario de silencio") > 0,
+        "{summary}"
+    );
+    let by_kind = json["notices"]["by_kind"].as_object().unwrap();
+    for kind in [
+        "shipped",
+        "delivered",
+        "picked_up",
+        "received_in_time",
+        "received_late",
+    ] {
+        assert!(
+            by_kind[kind]["sent"].as_i64().unwrap_or(0) > 0,
+            "{kind}: {by_kind:?}"
+        );
+    }
+    let recorded: i64 = by_kind.values().filter_map(|s| s["sent"].as_i64()).sum();
+    assert_eq!(
+        recorded, sent,
+        "every captured message recorded as sent, once"
+    );
+    let captured: i64 = app
+        .raw_sql()
+        .query_row(
+            "SELECT count(*) FROM outbox WHERE state = 'sent' AND provider_id LIKE 'captura-%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(captured, sent);
+
+    let csv = std::fs::read_to_string(out.join("avisos.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("aviso,pep,tipo,canal,enviado_utc,hora_local,zona,texto")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len() as i64, sent);
+    assert!(!csv.contains('@'), "no e-mail address in avisos.csv");
+    for row in &rows {
+        // hora_local (YYYY-MM-DD HH:MM) is after 08:00 and before 21:00.
+        let local = row.split(',').nth(5).unwrap();
+        let hour: u32 = local[11..13].parse().unwrap();
+        assert!((8..21).contains(&hour), "sent at night: {row}");
+    }
+    let names: Vec<String> = {
+        let conn = app.raw_sql();
+        let mut stmt = conn
+            .prepare("SELECT paternal_surname FROM electors ORDER BY id LIMIT 50")
+            .unwrap();
+        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+    for n in names.iter().filter(|n| n.len() > 3) {
+        assert!(!csv.contains(n.as_str()), "a surname in avisos.csv: {n}");
+    }
 }

@@ -104,6 +104,9 @@ pub enum NoticeState {
     Cancelled,
     /// The elector asked for no more notices.
     OptedOut,
+    /// Handed to the provider by a sender that died (or lost its claim) before the provider's
+    /// answer was recorded: it may or may not have arrived, and is not sent again.
+    Unconfirmed,
 }
 
 text_enum!(NoticeState, State, {
@@ -113,6 +116,7 @@ text_enum!(NoticeState, State, {
     Failed => "failed", "Fallido";
     Cancelled => "cancelled", "Cancelado";
     OptedOut => "opted_out", "Baja del elector";
+    Unconfirmed => "unconfirmed", "Sin confirmar";
 });
 
 /// The notice a leg's status change causes, if any: the outbound leg moving (shipped),

@@ -8,7 +8,9 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::phases::{Progress, Summary};
 use super::stations::{self, Expect, Job, Reception};
-use super::{carriers, lookups, push, report, shipping, CampaignConfig, Result, Timekeeper};
+use super::{
+    carriers, lookups, notices, push, report, shipping, CampaignConfig, Result, Timekeeper,
+};
 use crate::carriers::poller::Carriers;
 use crate::carriers::push::HooksConfig;
 use crate::carriers::sim::Sim;
@@ -45,6 +47,7 @@ struct Run<'a> {
     forged: u64,
     voided_scanned: i64,
     rounds: usize,
+    notices: Option<notices::CampaignNotices>,
 }
 
 /// Runs a whole campaign in the empty database `db`, writing documents and the report to
@@ -76,6 +79,7 @@ pub async fn run(
     let figment = hooks.as_ref().map(push::Hooks::figment_value);
     let desk = stations::open(db.clone(), secrets, clock, cfg.stations, figment).await?;
     let clients = carriers::clients(&db, &sim.base_url(), time.now())?;
+    let notices = notices::CampaignNotices::for_drill(&db, &time)?;
     let mut run = Run {
         db,
         key: secrets.code_key,
@@ -90,6 +94,7 @@ pub async fn run(
         forged: 0,
         voided_scanned: 0,
         rounds: 0,
+        notices,
     };
     let mut result = run.campaign(&clients, &desk, start, progress).await;
     if result.is_ok() {
@@ -203,7 +208,7 @@ impl Run<'_> {
         let jobs = self.jobs()?;
         desk.scan(jobs, &mut self.summary.scans).await?;
         self.summary.phases.add("recepción", t.elapsed());
-        Ok(())
+        notices::pass(&mut self.notices, &mut self.summary).await
     }
 
     /// What the stations scan this turn: every envelope the carrier delivered since the last
@@ -276,6 +281,7 @@ impl Run<'_> {
             blocking(|| report::reception_documents(&db, &dir, now))
         })?;
         self.summary.mec_lists = mecs;
+        notices::finish(self.notices.take(), &db, &dir, &mut self.summary)?;
         let summary = &mut self.summary;
         let t = Instant::now();
         blocking(|| report::finish(&db, &dir, summary))?;

@@ -12,6 +12,7 @@ pub mod calendar;
 mod carriers;
 mod engine;
 mod lookups;
+mod notices;
 mod offline;
 pub mod order;
 mod phases;
@@ -28,6 +29,7 @@ pub use calendar::{Calendar, Timekeeper};
 pub use carriers::CarrierMix;
 pub use engine::run;
 pub use lookups::LookupCounts;
+pub use notices::NoticeTally;
 pub use phases::{Phases, Progress, Summary};
 pub use push::PushSummary;
 
@@ -51,6 +53,8 @@ pub enum CampaignError {
     DemoData(String),
     #[error("informe: {0}")]
     Report(#[from] super::reports::ReportError),
+    #[error("avisos a electores: {0}")]
+    Notices(String),
 }
 
 impl From<crate::storage::StorageError> for CampaignError {

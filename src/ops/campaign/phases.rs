@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::notices::NoticeTally;
 use super::order::OrderReport;
 use crate::storage::campaign::Funnel;
 
@@ -115,6 +116,8 @@ pub struct Summary {
     /// Delivered return envelopes never scanned.
     pub unscanned: i64,
     pub order: OrderReport,
+    /// Notices to electors (drills: through the real sender into a capture).
+    pub notices: NoticeTally,
     pub phases: Phases,
 }
 
@@ -129,8 +132,11 @@ impl Summary {
             + self.lookups.unexpected as i64
     }
 
-    /// The campaign holds together: nothing unexplained, every PEP's times in order.
+    /// The campaign holds together: nothing unexplained, every PEP's times in order, no
+    /// notice sent in its elector's quiet hours.
     pub fn ok(&self) -> bool {
-        self.unexplained() == 0 && self.order.violations == 0
+        self.unexplained() == 0
+            && self.order.violations == 0
+            && self.notices.sent_in_quiet_hours == 0
     }
 }

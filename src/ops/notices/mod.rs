@@ -5,15 +5,16 @@
 //! # Exactly once, and where it cannot be
 //!
 //! The outbox holds at most one row per (PEP, kind, channel) (a UNIQUE key): a carrier event
-//! seen twice, a replayed pass or a restart adds nothing. Sending is at-least-once with a
-//! narrow window: a sender claims a notice under a lease (committed), sends it, then records
-//! the provider's answer (committed). A sender killed between the provider's acceptance and
-//! that record leaves the notice claimed; once the lease expires another pass sends it again,
-//! with the same Message-ID (mail clients and providers fold copies by it). Choosing
-//! at-most-once instead (never resend a claim that expired) would lose the notice in exactly
-//! that window. The window is one message per channel in flight: the kill test in
-//! `tests/app/notices.rs` counts what a real SMTP server received.
+//! seen twice, a replayed pass or a restart adds nothing. A sender claims notices under a lease
+//! (committed); before sending each, it commits that the notice is handed to the provider,
+//! together with the previous notice's answer. A sender killed mid-pass thus leaves claims
+//! never handed (sent by the next pass: the provider cannot have them) and at most one notice
+//! per channel handed without an answer: the next pass marks it `unconfirmed` rather than
+//! sending it again, since no SMTP server or SMS API can be asked whether it already has a
+//! message. Nothing is sent twice; the one notice that may not have arrived says so. The kill
+//! test in `tests/app/notices.rs` counts what a real SMTP server received.
 
+mod answer;
 pub mod optout;
 pub mod sender;
 pub mod view;

@@ -1,18 +1,22 @@
 //! The notice sender: one pass over what is due ([`Sender::pass`], also `notify --once`), and
 //! the loop `serve` runs ([`spawn`]). A pass writes the reminders that fell due, then claims
 //! due notices in small groups under a lease (one commit), sends each through its channel at
-//! the provider's rate, and records each answer in its own commit. Quiet hours in the
-//! elector's zone push a notice to the local morning; 429s postpone it without using up a
-//! try; other temporary failures back off; permanent ones fail it.
+//! the provider's rate. Before each send one commit records that the notice is handed to
+//! the provider, together with the previous notice's answer: a sender that dies leaves at most
+//! one notice per channel handed and unanswered, which the next pass marks `unconfirmed`
+//! instead of sending it twice (see `ops::notices`). Quiet hours in the elector's zone push a
+//! notice to the local morning; 429s postpone it without using up a try; other temporary
+//! failures back off; permanent ones fail it.
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
+use super::answer::{apply, count, Outcome};
 use super::{NoticeOpsError, Result};
+use crate::channels::capture::{CaptureChannel, Captured};
 use crate::channels::compose::{self, Links};
 use crate::channels::config::NoticeConfig;
 use crate::channels::sms::SmsChannel;
@@ -20,7 +24,7 @@ use crate::channels::smtp::SmtpChannel;
 use crate::channels::{Email, SendError, Sms};
 use crate::clock::SharedClock;
 use crate::domain::election::Election;
-use crate::domain::notice::{self, optout, zone, Channel, NoticeFacts, NoticeState};
+use crate::domain::notice::{optout, zone, Channel, NoticeFacts, NoticeState};
 use crate::storage::outbox::{self, Due};
 use crate::storage::{election, Db};
 
@@ -36,6 +40,8 @@ pub struct PassReport {
     pub failed: usize,
     pub deferred: usize,
     pub cancelled: usize,
+    /// Handed by a sender that died before the answer: not sent again.
+    pub unconfirmed: usize,
 }
 
 /// The sender: channels, rate limiters, and who it is (its claims carry that name).
@@ -45,6 +51,8 @@ pub struct Sender {
     cfg: NoticeConfig,
     smtp: Option<SmtpChannel>,
     sms: Option<SmsChannel>,
+    /// Drills: every channel goes to this keeper instead of a provider.
+    capture: Option<Arc<CaptureChannel>>,
     smtp_rate: DefaultDirectRateLimiter,
     sms_rate: DefaultDirectRateLimiter,
     claimer: String,
@@ -93,11 +101,30 @@ impl Sender {
             cfg,
             smtp,
             sms,
+            capture: None,
             optout_key,
         })
     }
 
+    /// A sender whose e-mails and SMS all go to `capture` (drills: nothing leaves the
+    /// process); the outbox bookkeeping, quiet hours and reminders are the real ones.
+    pub fn capturing(
+        db: Arc<Db>,
+        clock: SharedClock,
+        mut cfg: NoticeConfig,
+        capture: Arc<CaptureChannel>,
+    ) -> Result<Sender> {
+        cfg.smtp = None;
+        cfg.sms = None;
+        let mut sender = Sender::new(db, clock, cfg)?;
+        sender.capture = Some(capture);
+        Ok(sender)
+    }
+
     fn channels(&self) -> Vec<Channel> {
+        if self.capture.is_some() {
+            return Channel::ALL.to_vec();
+        }
         let mut c = Vec::new();
         if self.smtp.is_some() {
             c.push(Channel::Email);
@@ -140,20 +167,29 @@ impl Sender {
                 break;
             }
             let deadline = Instant::now() + self.cfg.lease.mul_f64(0.8);
+            // The answer not yet recorded: it goes in the commit that hands the next notice.
+            let mut answer: Option<(i64, Outcome)> = None;
             for due in group {
                 if Instant::now() > deadline || !channels.contains(&due.channel) {
                     // Claimed but not tried: back to pending now rather than at lease expiry.
-                    self.record(due.id, Outcome::Release, &mut report).await?;
+                    self.record(answer.take(), Some((due.id, Outcome::Release)), &mut report)
+                        .await?;
                     continue;
+                }
+                if !self.hand(answer.take(), due.id, &mut report).await? {
+                    continue; // the claim expired and is no longer ours: not sent
                 }
                 let result = self.send(&due, &e).await;
                 if matches!(result, Err(SendError::RateLimited { .. })) {
                     // The provider asked to wait: nothing more on this channel in this pass.
                     channels.retain(|c| *c != due.channel);
                 }
-                let outcome = Outcome::of(result, due.attempts + 1, self.clock.now());
-                self.record(due.id, outcome, &mut report).await?;
+                answer = Some((
+                    due.id,
+                    Outcome::of(result, due.attempts + 1, self.clock.now()),
+                ));
             }
+            self.record(answer, None, &mut report).await?;
         }
         Ok(report)
     }
@@ -170,10 +206,11 @@ impl Sender {
         let lease_until = now + chrono::Duration::from_std(self.cfg.lease).unwrap_or_default();
         let quiet = self.cfg.quiet_hours;
         let (claimer, channels, tz) = (self.claimer.clone(), channels.to_vec(), e.timezone);
-        let (claimed, [cancelled, deferred, failed]) = self
+        let (claimed, [cancelled, deferred, failed, unconfirmed]) = self
             .db(move |db| {
                 Ok(db.write(|tx| {
                     let mut claimed = Vec::new();
+                    let unconfirmed = outbox::unconfirm_expired(tx, now)?;
                     let [mut cancelled, mut deferred, mut failed] = [0usize; 3];
                     for due in outbox::due(tx, &channels, now, GROUP)? {
                         let zone = zone::of(&due.country, due.region.as_deref()).unwrap_or(tz);
@@ -192,19 +229,24 @@ impl Sender {
                             claimed.push(due);
                         }
                     }
-                    Ok::<_, crate::storage::StorageError>((claimed, [cancelled, deferred, failed]))
+                    let counts = [cancelled, deferred, failed, unconfirmed];
+                    Ok::<_, crate::storage::StorageError>((claimed, counts))
                 })?)
             })
             .await?;
         report.cancelled += cancelled;
         report.deferred += deferred;
         report.failed += failed;
-        Ok((claimed, cancelled + deferred + failed))
+        report.unconfirmed += unconfirmed;
+        Ok((claimed, cancelled + deferred + failed + unconfirmed))
     }
 
     /// Words and sends one notice.
     async fn send(&self, due: &Due, e: &Election) -> std::result::Result<String, SendError> {
         let facts = facts(due, e);
+        if let Some(capture) = &self.capture {
+            return Ok(capture.send(self.captured(due, &facts)));
+        }
         let to = due.address.clone().unwrap_or_default();
         match (due.channel, &self.smtp, &self.sms) {
             (Channel::Email, Some(smtp), _) => {
@@ -233,24 +275,66 @@ impl Sender {
         }
     }
 
-    async fn record(&self, id: i64, outcome: Outcome, report: &mut PassReport) -> Result<()> {
-        match &outcome {
-            Outcome::Sent(_) => report.sent += 1,
-            Outcome::Retry { .. } => report.retried += 1,
-            Outcome::Failed(_) => report.failed += 1,
-            Outcome::Release => {}
+    /// What the capture keeps of a notice (no address, no body beyond the SMS's text).
+    fn captured(&self, due: &Due, facts: &NoticeFacts) -> Captured {
+        let words = match due.channel {
+            Channel::Email => {
+                let links = links(&self.cfg.public_url, &self.optout_key, due);
+                compose::email(facts, &links).subject
+            }
+            Channel::Sms => compose::sms(facts),
+        };
+        Captured {
+            notice: due.id,
+            pep_id: due.pep_id.clone(),
+            kind: due.kind,
+            channel: due.channel,
+            at: self.clock.now(),
+            zone: facts.zone,
+            words,
         }
+    }
+
+    /// One commit: the previous notice's answer, and notice `id` handed to its provider (the
+    /// record that must exist before the provider can accept it). False: the claim is gone.
+    async fn hand(
+        &self,
+        answer: Option<(i64, Outcome)>,
+        id: i64,
+        report: &mut PassReport,
+    ) -> Result<bool> {
+        count(answer.as_ref(), report);
         let (claimer, now) = (self.claimer.clone(), self.clock.now());
         self.db(move |db| {
-            Ok(db.write(|tx| match outcome {
-                Outcome::Sent(provider_id) => {
-                    outbox::mark_sent(tx, id, &claimer, &provider_id, now).map(|_| ())
+            Ok(db.write(|tx| {
+                if let Some((prev, outcome)) = answer {
+                    apply(tx, prev, outcome, &claimer, now)?;
                 }
-                Outcome::Retry { at, error, refund } => {
-                    outbox::postpone(tx, id, at, error.as_deref(), refund)
+                outbox::hand(tx, id, &claimer, now)
+            })?)
+        })
+        .await
+    }
+
+    /// One commit: up to two answers (the last of a group, a release).
+    async fn record(
+        &self,
+        a: Option<(i64, Outcome)>,
+        b: Option<(i64, Outcome)>,
+        report: &mut PassReport,
+    ) -> Result<()> {
+        if a.is_none() && b.is_none() {
+            return Ok(());
+        }
+        count(a.as_ref(), report);
+        count(b.as_ref(), report);
+        let (claimer, now) = (self.claimer.clone(), self.clock.now());
+        self.db(move |db| {
+            Ok(db.write(|tx| {
+                for (id, outcome) in a.into_iter().chain(b) {
+                    apply(tx, id, outcome, &claimer, now)?;
                 }
-                Outcome::Failed(error) => outbox::close(tx, id, NoticeState::Failed, Some(&error)),
-                Outcome::Release => outbox::postpone(tx, id, now, None, true),
+                Ok::<_, crate::storage::StorageError>(())
             })?)
         })
         .await
@@ -260,41 +344,6 @@ impl Sender {
 /// The stable Message-ID of a notice: its outbox id, PEP and kind.
 pub fn message_id(due: &Due, domain: &str) -> String {
     format!("<notice-{}.{}.{}@{domain}>", due.id, due.pep_id, due.kind)
-}
-
-/// What to record after a try.
-enum Outcome {
-    Sent(String),
-    Retry {
-        at: DateTime<Utc>,
-        error: Option<String>,
-        /// A rate limit: the try does not count.
-        refund: bool,
-    },
-    Failed(String),
-    /// Claimed, not tried.
-    Release,
-}
-
-impl Outcome {
-    fn of(r: std::result::Result<String, SendError>, attempt: u32, now: DateTime<Utc>) -> Outcome {
-        match r {
-            Ok(id) => Outcome::Sent(id),
-            Err(SendError::RateLimited { retry_after }) => Outcome::Retry {
-                at: now
-                    + chrono::Duration::from_std(retry_after.unwrap_or(Duration::from_secs(30)))
-                        .unwrap_or_default(),
-                error: Some("el proveedor pidió esperar (429)".into()),
-                refund: true,
-            },
-            Err(e @ SendError::Transient(_)) if attempt < notice::MAX_ATTEMPTS => Outcome::Retry {
-                at: now + notice::retry_delay(attempt),
-                error: Some(e.to_string()),
-                refund: false,
-            },
-            Err(e) => Outcome::Failed(e.to_string()),
-        }
-    }
 }
 
 /// Runs passes every `every` until the process ends (the loop `serve` starts).

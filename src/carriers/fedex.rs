@@ -123,16 +123,7 @@ impl CarrierClient for Fedex {
         &'a self,
         numbers: &'a [String],
     ) -> BoxFuture<'a, Result<Vec<Tracked>, CallError>> {
-        Box::pin(async move {
-            match self.track_once(numbers).await {
-                // An expired or revoked token: one fresh token, one more try.
-                Err(CallError::Auth(_)) => {
-                    self.token.invalidate().await;
-                    self.track_once(numbers).await
-                }
-                other => other,
-            }
-        })
+        Box::pin(self.token.retry_on_auth(|| self.track_once(numbers)))
     }
 
     fn max_subscribe(&self) -> usize {
@@ -144,15 +135,10 @@ impl CarrierClient for Fedex {
         numbers: &'a [String],
         hook: &'a Hook,
     ) -> BoxFuture<'a, Result<Subscribed, CallError>> {
-        Box::pin(async move {
-            match self.subscribe_once(numbers, hook).await {
-                Err(CallError::Auth(_)) => {
-                    self.token.invalidate().await;
-                    self.subscribe_once(numbers, hook).await
-                }
-                other => other,
-            }
-        })
+        Box::pin(
+            self.token
+                .retry_on_auth(|| self.subscribe_once(numbers, hook)),
+        )
     }
 }
 

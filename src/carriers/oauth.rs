@@ -40,6 +40,22 @@ impl TokenCache {
     pub async fn invalidate(&self) {
         *self.slot.lock().await = None;
     }
+
+    /// Runs `call`; when the carrier refuses the token (expired or revoked), drops it and runs
+    /// `call` once more, with a fresh token.
+    pub async fn retry_on_auth<T, F, Fut>(&self, call: F) -> Result<T, CallError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, CallError>>,
+    {
+        match call().await {
+            Err(CallError::Auth(_)) => {
+                self.invalidate().await;
+                call().await
+            }
+            other => other,
+        }
+    }
 }
 
 /// `expires_in` comes as a number (FedEx) or as a string of digits (UPS).
@@ -134,5 +150,39 @@ mod tests {
             assert_eq!(cache.get(|| fetch(3600)).await.unwrap().expose(), "t2");
         });
         assert_eq!(fetches.load(Ordering::SeqCst), 3);
+    }
+
+    #[test]
+    fn a_refused_token_is_dropped_and_the_call_made_once_more_with_a_fresh_one() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let (fetches, calls) = (AtomicU32::new(0), AtomicU32::new(0));
+        let cache = TokenCache::default();
+        let fetch = || {
+            let n = fetches.fetch_add(1, Ordering::SeqCst);
+            async move { Ok((Secret::new(format!("t{n}")), Duration::from_secs(3600))) }
+        };
+        // The carrier refuses t0 (revoked before its time) and takes t1.
+        let call = || async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            let token = cache.get(fetch).await?;
+            match token.expose() {
+                "t0" => Err(CallError::Auth("token revocado".into())),
+                t => Ok(t.to_string()),
+            }
+        };
+        rt.block_on(async {
+            assert_eq!(cache.retry_on_auth(call).await.unwrap(), "t1");
+            assert_eq!(calls.load(Ordering::SeqCst), 2);
+            // Any other failure is not retried here (the poller's backoff owns retries).
+            let busy = || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err::<(), _>(CallError::Server(503))
+            };
+            assert!(cache.retry_on_auth(busy).await.is_err());
+            assert_eq!(calls.load(Ordering::SeqCst), 3);
+        });
+        assert_eq!(fetches.load(Ordering::SeqCst), 2);
     }
 }

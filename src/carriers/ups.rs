@@ -148,13 +148,7 @@ impl CarrierClient for Ups {
         Box::pin(async move {
             let mut out = Vec::with_capacity(numbers.len());
             for n in numbers {
-                let result = match self.track_once(n).await {
-                    Err(CallError::Auth(_)) => {
-                        self.token.invalidate().await;
-                        self.track_once(n).await?
-                    }
-                    other => other?,
-                };
+                let result = self.token.retry_on_auth(|| self.track_once(n)).await?;
                 out.push(Tracked {
                     number: n.clone(),
                     result,
@@ -173,15 +167,10 @@ impl CarrierClient for Ups {
         numbers: &'a [String],
         hook: &'a Hook,
     ) -> BoxFuture<'a, Result<Subscribed, CallError>> {
-        Box::pin(async move {
-            match self.subscribe_once(numbers, hook).await {
-                Err(CallError::Auth(_)) => {
-                    self.token.invalidate().await;
-                    self.subscribe_once(numbers, hook).await
-                }
-                other => other,
-            }
-        })
+        Box::pin(
+            self.token
+                .retry_on_auth(|| self.subscribe_once(numbers, hook)),
+        )
     }
 }
 

@@ -294,7 +294,16 @@ pub(crate) fn mismatches(app: &TestApp) -> Vec<(&'static str, Vec<u8>)> {
     } else {
         "99999"
     };
-    let forged = app.code_of(&peps[0]).replace(['A', 'B', 'C'], "D");
+    // The same PEP's code, well formed but signed with another key. (Replacing letters left
+    // the genuine code whenever it held no A, B or C, and the test then failed at random.)
+    let genuine = app.code_of(&peps[0]);
+    let id = pep_tracker::domain::code::parse(&genuine)
+        .unwrap()
+        .id_unchecked();
+    let forged = pep_tracker::domain::code::EnvelopeCode::issue(&[0x5a; 32], id)
+        .as_str()
+        .to_string();
+    assert_ne!(forged, genuine);
     let bodies: Vec<(&'static str, Value)> = vec![
         (
             "unknown key",

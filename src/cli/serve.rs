@@ -152,7 +152,7 @@ fn start_poller(db: Arc<Db>, shutdown: rocket::Shutdown) -> anyhow::Result<()> {
 /// what the carriers push; with PEP_PUBLIC_URL too, the subscriber asks them to push.
 fn start_push(db: Arc<Db>, clock: SharedClock, shutdown: rocket::Shutdown) -> anyhow::Result<()> {
     let hooks = crate::carriers::push::HooksConfig::from_env();
-    if hooks.ups_credential.is_none() && hooks.fedex_secret.is_none() && hooks.dhl_token.is_none() {
+    if !hooks.any_secret() {
         eprintln!(
             "sin secretos de webhooks (PEP_FEDEX_WEBHOOK_SECRET…): seguimiento por push apagado"
         );

@@ -182,8 +182,9 @@ where
                 }
                 Ok::<_, super::OpsError>(r)
             });
-            let full = match run.await {
-                Ok(Ok(r)) => {
+            let done = run.await.map_err(|e| e.to_string());
+            let full = match done.and_then(|r| r.map_err(|e| e.to_string())) {
+                Ok(r) => {
                     if r.pushes > 0 {
                         log::info!(
                             "pushes: {} aplicados, {} eventos nuevos, {} cambios de estado, {} mal formados",
@@ -194,10 +195,6 @@ where
                         forgot = Some(now);
                     }
                     r.pushes == WORKER_PAGE
-                }
-                Ok(Err(e)) => {
-                    log::error!("buzón de pushes: {e}");
-                    false
                 }
                 Err(e) => {
                     log::error!("buzón de pushes: {e}");

@@ -167,17 +167,19 @@ pub fn funnel(conn: &Connection) -> Result<Funnel> {
     })
 }
 
-/// Every `step`-th elector with a PEP (by row id): elector key, postal code as registered, and
-/// the newest PEP's id — the electors a drill looks up as they would.
-pub fn lookup_sample(conn: &Connection, step: i64) -> Result<Vec<(String, String, PepId)>> {
+/// About `size` electors with a PEP, spread evenly over the list (by row id): elector key,
+/// postal code as registered, and the newest PEP's id — the electors a drill looks up as they
+/// would.
+pub fn lookup_sample(conn: &Connection, size: i64) -> Result<Vec<(String, String, PepId)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT e.elector_key, e.postal_code,
                 (SELECT p.pep_id FROM peps p WHERE p.elector_id = e.id
                   ORDER BY p.generation DESC LIMIT 1)
            FROM electors e
-          WHERE e.id % ?1 = 0 AND EXISTS (SELECT 1 FROM peps p WHERE p.elector_id = e.id)
+          WHERE e.id % ((SELECT count(*) FROM electors) / ?1 + 1) = 0
+            AND EXISTS (SELECT 1 FROM peps p WHERE p.elector_id = e.id)
           ORDER BY e.id",
     )?;
-    let rows = stmt.query_map([step.max(1)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let rows = stmt.query_map([size.max(1)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -63,6 +63,11 @@ impl HooksConfig {
         }
     }
 
+    /// Whether any receiver has its secret (pushes can be accepted at all).
+    pub fn any_secret(&self) -> bool {
+        self.ups_credential.is_some() || self.fedex_secret.is_some() || self.dhl_token.is_some()
+    }
+
     /// The URL a carrier pushes to, when a public URL is configured.
     pub fn hook_url(&self, carrier: Carrier) -> Option<String> {
         self.public_url

@@ -223,7 +223,12 @@ fn dhl_event(number: &str, e: &SimEvent) -> Value {
 }
 
 pub(crate) fn dhl_body(number: &str, events: &[SimEvent]) -> Value {
-    json!({ "shipments": [dhl_shipment(number, events)] })
+    dhl_shipments(vec![dhl_shipment(number, events)])
+}
+
+/// A DHL body of several shipments (a tracking answer, or a packed push).
+pub(crate) fn dhl_shipments(shipments: Vec<Value>) -> Value {
+    json!({ "shipments": shipments })
 }
 
 /// One entry of DHL's `shipments[]`, newest event first.

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::{CampaignError, Result};
 use crate::storage::{campaign as store, pep_record, Db};
 
-/// Electors asked at most (every n-th of the list).
+/// Electors asked, about (spread evenly over the list).
 const SAMPLE: i64 = 400;
 
 /// What the lookups found.
@@ -59,10 +59,7 @@ fn wrong(postal: &str) -> String {
 
 /// Looks up a sample of electors at the app answering at `base`.
 pub async fn check(db: &Arc<Db>, base: &str) -> Result<LookupCounts> {
-    let total: i64 =
-        db.read(|c| Ok::<_, CampaignError>(store::lookup_sample(c, 1)?.len() as i64))?;
-    let sample =
-        db.read(|c| Ok::<_, CampaignError>(store::lookup_sample(c, total / SAMPLE + 1)?))?;
+    let sample = db.read(|c| Ok::<_, CampaignError>(store::lookup_sample(c, SAMPLE)?))?;
     let (http, url) = (reqwest::Client::new(), format!("{base}/api/v1/lookup"));
     let mut counts = LookupCounts::default();
     let (_, unknown) = ask(&http, &url, "XXXXXX00000000X000", "00000").await?;

@@ -5,13 +5,13 @@
 
 use std::sync::atomic::Ordering;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use tokio::task::JoinSet;
 
 use super::{Part, PushSettings};
 use crate::carriers::config::Secret;
 use crate::carriers::push::{fedex_signature, FEDEX_SIGNATURE_HEADER, UPS_CREDENTIAL_HEADER};
-use crate::carriers::sim::Sim;
+use crate::carriers::sim::{wire, Sim};
 use crate::domain::tracking::Carrier;
 
 /// Scans packed in one FedEx body at most (its Track API answers 30 numbers a call).
@@ -82,9 +82,8 @@ fn request(group: Vec<Part>, settings: &PushSettings, seq: &mut u64) -> Request 
     } else {
         let values: Vec<Value> = group.into_iter().map(|p| p.value).collect();
         match carrier {
-            Carrier::Fedex => json!({ "transactionId": format!("push-{seq}"),
-                                      "output": { "completeTrackResults": values } }),
-            _ => json!({ "shipments": values }),
+            Carrier::Fedex => wire::fedex_body(&format!("push-{seq}"), values),
+            _ => wire::dhl_shipments(values),
         }
     };
     let body = body.to_string().into_bytes();

@@ -93,8 +93,10 @@ pub fn to_reissue(
 ) -> Result<Queue> {
     queue(
         conn,
+        // The status list lets the (direction, status) index find the two kinds.
         "l.direction = 'outbound' AND p.voided_at IS NULL
-         AND (l.status = 'return_to_sender' OR (l.status = 'exception' AND l.status_at <= ?1))",
+         AND l.status IN ('return_to_sender', 'exception')
+         AND (l.status = 'return_to_sender' OR l.status_at <= ?1)",
         "l.status_at, p.pep_id",
         vec![Value::Text(ts(exception_before))],
         scope,

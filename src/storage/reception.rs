@@ -53,8 +53,9 @@ pub fn accepted(conn: &Connection, pep: i64) -> Result<bool> {
 /// Code ids of envelopes the carrier delivered back that nobody has scanned yet.
 pub fn returned_unscanned(conn: &Connection, limit: i64) -> Result<Vec<CodeId>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT p.code_id FROM legs l JOIN peps p ON p.id = l.pep
-         WHERE l.direction = 'return' AND l.status = 'delivered' AND p.voided_at IS NULL
+        // Among the PEPs coming back (their stage's index), not among every delivered return.
+        "SELECT p.code_id FROM peps p CROSS JOIN legs l ON l.pep = p.id AND l.direction = 'return'
+         WHERE p.stage = 'returning' AND l.status = 'delivered' AND p.voided_at IS NULL
            AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.pep = p.id)
          LIMIT ?1",
     )?;

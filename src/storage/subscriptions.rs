@@ -79,12 +79,19 @@ pub fn wanted(
     retry_after: Duration,
     limit: usize,
 ) -> Result<Vec<Wanted>> {
+    // Each reason through its own index (never a read of every leg): legs never asked for,
+    // open subscriptions running out, failed ones due again.
     let mut stmt = conn.prepare_cached(
-        "SELECT l.id, l.tracking FROM legs l LEFT JOIN leg_subscriptions s ON s.leg = l.id
+        "SELECT l.id, l.tracking FROM (
+                SELECT leg FROM subscription_wanted
+                UNION ALL
+                SELECT leg FROM leg_subscriptions
+                 WHERE state = 'active' AND leg_open = 1 AND expires_at <= ?2
+                UNION ALL
+                SELECT leg FROM leg_subscriptions
+                 WHERE state = 'failed' AND leg_open = 1 AND updated_at <= ?3) AS w
+          CROSS JOIN legs l ON l.id = w.leg
           WHERE l.carrier = ?1 AND l.status != 'delivered' AND l.status != 'return_to_sender'
-            AND (s.leg IS NULL
-                 OR (s.state = 'active' AND s.expires_at <= ?2)
-                 OR (s.state = 'failed' AND s.updated_at <= ?3))
           ORDER BY l.id LIMIT ?4",
     )?;
     let rows = stmt.query_map(
@@ -152,9 +159,11 @@ pub fn to_confirm(
     limit: usize,
 ) -> Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT s.external_id, s.challenge FROM leg_subscriptions s JOIN legs l ON l.id = s.leg
-          WHERE l.carrier = ?1 AND s.state = 'validating' AND s.challenge IS NOT NULL
-            AND s.external_id IS NOT NULL
+        "SELECT DISTINCT s.external_id, s.challenge
+           FROM leg_subscriptions s INDEXED BY leg_subscriptions_validating
+          CROSS JOIN legs l ON l.id = s.leg
+          WHERE s.state = 'validating' AND s.challenge IS NOT NULL
+            AND s.external_id IS NOT NULL AND l.carrier = ?1
           LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![carrier, limit as i64], |r| {
@@ -237,13 +246,16 @@ pub fn counts(conn: &Connection, carrier: Carrier) -> Result<Vec<(String, i64)>>
 /// The sweep before the cutoff: every pushed return leg not yet final is polled by `sweep_at`
 /// at the latest (pushes would otherwise keep moving its safety-net poll on); how many moved.
 pub fn clamp_pushed_returns(tx: &Transaction, sweep_at: DateTime<Utc>) -> Result<usize> {
+    // Driven by the polls after the sweep (final legs, never polled again, left out), so a
+    // pass reads the legs it may move, not every subscription.
     Ok(tx
         .prepare_cached(
             "UPDATE leg_polls SET next_poll_at = ?1
-              WHERE next_poll_at > ?1 AND leg IN (
-                    SELECT l.id FROM legs l JOIN leg_subscriptions s ON s.leg = l.id
-                     WHERE l.direction = 'return' AND s.state = 'active'
+              WHERE next_poll_at > ?1 AND next_poll_at < ?2 AND EXISTS (
+                    SELECT 1 FROM leg_subscriptions s JOIN legs l ON l.id = s.leg
+                     WHERE s.leg = leg_polls.leg AND s.state = 'active' AND s.leg_open = 1
+                       AND l.direction = 'return'
                        AND l.status != 'delivered' AND l.status != 'return_to_sender')",
         )?
-        .execute([ts(sweep_at)])?)
+        .execute(params![ts(sweep_at), super::tracking::NEVER])?)
 }

@@ -97,7 +97,7 @@ pub(in crate::ops) fn apply_events(
         .fold(leg.state, |s, e| apply(s, e.status, e.at));
     let last = fresh.iter().map(|e| e.at).chain(leg.last_event_at).max();
     if state != leg.state || last != leg.last_event_at {
-        store::set_leg_state(tx, leg.id, &state, last, now)?;
+        store::set_leg_state(tx, leg.id, (leg.state.status, &state), last, now)?;
     }
     if state.status != leg.state.status {
         audit_change(tx, leg, &state, actor, now)?;

@@ -63,7 +63,8 @@ impl Cursor {
 
 pub(super) const DUE_SELECT: &str = "
     SELECT l.id, p.pep_id, l.direction, l.carrier, l.tracking, l.status, l.status_at,
-           (SELECT MAX(e.at) FROM leg_events e WHERE e.leg = l.id AND e.status != 'unknown'),
+           (SELECT e.at FROM leg_events e WHERE e.leg = l.id AND e.status != 'unknown'
+             ORDER BY e.at DESC LIMIT 1),
            l.last_event_at, lp.since, lp.poll_day, lp.polls_today, lp.failures, lp.visible,
            EXISTS (SELECT 1 FROM legs o WHERE o.pep = l.pep AND o.direction = 'outbound'
                                           AND o.status = 'delivered'),
@@ -155,9 +156,11 @@ pub fn due_legs(
         )
     } else {
         format!(
-            "{DUE_SELECT} WHERE l.carrier = ?1 AND {NOT_FINAL} AND lp.next_poll_at <= ?4
-               AND (lp.next_poll_at, l.id) > (?2, ?3)
-             ORDER BY lp.next_poll_at, l.id LIMIT ?5"
+            // Read along the due index (`+l.carrier`: not along the carrier's legs, which
+            // is every leg of a one-courier campaign), so a page costs what it returns.
+            "{DUE_SELECT} WHERE +l.carrier = ?1 AND {NOT_FINAL} AND lp.next_poll_at <= ?4
+               AND (lp.next_poll_at, lp.leg) > (?2, ?3)
+             ORDER BY lp.next_poll_at, lp.leg LIMIT ?5"
         )
     };
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -214,11 +217,11 @@ pub fn insert_event(
 }
 
 /// Writes a leg's status, the time of the event that set it, and its newest event's time;
-/// recomputes its PEP's stage.
+/// recomputes its PEP's stage when the status is not `before` (a stage follows statuses only).
 pub fn set_leg_state(
     tx: &Transaction,
     leg: i64,
-    state: &LegState,
+    (before, state): (LegStatus, &LegState),
     last_event_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -232,7 +235,9 @@ pub fn set_leg_state(
         last_event_at.map(ts),
         ts(now)
     ])?;
-    super::stage::refresh_stage_of_leg(tx, leg)?;
+    if state.status != before {
+        super::stage::refresh_stage_of_leg(tx, leg)?;
+    }
     Ok(())
 }
 

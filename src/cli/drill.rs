@@ -45,7 +45,7 @@ pub fn run(db_path: &Path, a: DrillArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("--fault-rate: se espera un número entre 0 y 1");
     }
     let mix = CarrierMix::parse(&a.carriers).map_err(|e| anyhow::anyhow!("--carriers: {e}"))?;
-    let db = Arc::new(Db::open(db_path)?);
+    let db = Arc::new(Db::open_rehearsal(db_path)?);
     let (secrets, _) = keys::load_or_create(&keys::key_path_for(db_path))?;
     let mut cfg = CampaignConfig::drill(a.electors, a.seed, a.fault_rate, a.out.clone());
     cfg.carriers = mix;

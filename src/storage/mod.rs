@@ -107,6 +107,16 @@ impl Db {
         })
     }
 
+    /// Opens the database of a rehearsal (`drill`): as [`Db::open`], but a commit does not
+    /// wait for the disk (`synchronous=NORMAL` under WAL). A crash of the process loses
+    /// nothing; a power cut may lose the last commits, which a drill simply runs again. A
+    /// real election's database is always opened with [`Db::open`] (every commit durable).
+    pub fn open_rehearsal(path: &Path) -> Result<Db> {
+        let db = Db::open(path)?;
+        lock(&db.writer).pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(db)
+    }
+
     /// The installation's secrets, from the key file beside the database.
     pub fn secrets(&self) -> Result<&keys::Secrets> {
         Ok(self.secrets.get()?)

@@ -28,9 +28,10 @@ fn main() {
         .ok()
         .and_then(|v| v.trim().replace('_', "").parse().ok())
         .unwrap_or(ELECTORS_2018);
+    pep_tracker::cli::memory::one_arena(); // as `pep-tracker drill` does first thing
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("drill.sqlite3");
-    let db = Arc::new(Db::open(&path).unwrap());
+    let db = Arc::new(Db::open_rehearsal(&path).unwrap());
     let (secrets, _) = keys::load_or_create(&keys::key_path_for(&path)).unwrap();
     let cfg = CampaignConfig::drill(electors, 2018, 0.05, dir.path().join("simulacro"));
     let start = Utc::now()

@@ -6,6 +6,7 @@ mod drill;
 mod list;
 mod logs;
 mod maintenance;
+pub mod memory;
 mod notify;
 mod reception;
 mod report;

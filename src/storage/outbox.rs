@@ -165,29 +165,31 @@ fn due_row(r: &rusqlite::Row) -> rusqlite::Result<Due> {
     })
 }
 
-/// Up to `limit` notices on `channels` that are due at `now`: pending and due, or claimed
-/// under a lease that has expired before they were handed to the provider (their sender died
-/// with them unsent: see [`unconfirm_expired`] for those it had handed). Oldest first.
+/// Up to `limit` notices on `channel` that are due at `now`: pending and due, or claimed under
+/// a lease that has expired before they were handed to the provider (their sender died with
+/// them unsent: see [`unconfirm_expired`] for those it had handed). Oldest first. Each arm
+/// reads at most `limit` rows of the `(state, due_at)` index, however long the queue.
 pub fn due(
     tx: &Transaction,
-    channels: &[Channel],
+    channel: Channel,
     now: DateTime<Utc>,
     limit: usize,
 ) -> Result<Vec<Due>> {
-    let channels: Vec<&str> = channels.iter().map(|c| c.as_str()).collect();
     let sql = format!(
         "{DUE_SELECT}
           WHERE o.id IN (
-                SELECT id FROM outbox WHERE state = 'pending' AND due_at <= ?1
+                SELECT id FROM (SELECT id FROM outbox
+                                 WHERE state = 'pending' AND due_at <= ?1 AND channel = ?2
+                                 ORDER BY due_at, id LIMIT ?3)
                 UNION ALL
-                SELECT id FROM outbox
-                 WHERE state = 'sending' AND lease_until <= ?1 AND handed_at IS NULL)
-            AND o.channel IN (SELECT value FROM json_each(?2))
+                SELECT id FROM (SELECT id FROM outbox
+                                 WHERE state = 'sending' AND lease_until <= ?1
+                                   AND handed_at IS NULL AND channel = ?2
+                                 ORDER BY due_at, id LIMIT ?3))
           ORDER BY o.due_at, o.id LIMIT ?3"
     );
-    let mut stmt = tx.prepare(&sql)?;
-    let json = serde_json::to_string(&channels).unwrap_or_else(|_| "[]".into());
-    let rows = stmt.query_map(params![ts(now), json, limit as i64], due_row)?;
+    let mut stmt = tx.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![ts(now), channel, limit as i64], due_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -196,26 +198,23 @@ pub fn describe(conn: &Connection, id: i64) -> Result<Due> {
     Ok(conn.query_row(&format!("{DUE_SELECT} WHERE o.id = ?1"), [id], due_row)?)
 }
 
-/// Claims notice `id` for `claimer` until `lease_until` (one more attempt).
-pub fn claim(tx: &Transaction, id: i64, claimer: &str, lease_until: DateTime<Utc>) -> Result<()> {
-    tx.execute(
+/// Claims notice `id` for `claimer` until `lease_until` (one more attempt) and records it as
+/// handed to its provider at `now`: the record that must exist before the provider can accept
+/// it. A sender commits a whole group so, then sends it (see `ops::notices::sender`).
+pub fn claim_handed(
+    tx: &Transaction,
+    id: i64,
+    claimer: &str,
+    lease_until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.prepare_cached(
         "UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_until = ?2,
-                claimed_by = ?3, handed_at = NULL
+                claimed_by = ?3, handed_at = ?4
           WHERE id = ?1",
-        params![id, ts(lease_until), claimer],
-    )?;
+    )?
+    .execute(params![id, ts(lease_until), claimer, ts(now)])?;
     Ok(())
-}
-
-/// Records that `claimer` hands notice `id` to its provider now, before the provider can
-/// accept it. False when the claim is no longer this sender's (then it must not send).
-pub fn hand(tx: &Transaction, id: i64, claimer: &str, now: DateTime<Utc>) -> Result<bool> {
-    let n = tx.execute(
-        "UPDATE outbox SET handed_at = ?3
-          WHERE id = ?1 AND state = 'sending' AND claimed_by = ?2 AND lease_until > ?3",
-        params![id, claimer, ts(now)],
-    )?;
-    Ok(n == 1)
 }
 
 /// Claims whose lease expired after they were handed to the provider: their sender died (or
@@ -239,15 +238,15 @@ pub fn postpone(
     error: Option<&str>,
     refund: bool,
 ) -> Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE outbox SET due_at = ?2, lease_until = NULL, handed_at = NULL,
                 last_error = coalesce(?3, last_error),
                 attempts = CASE WHEN ?4 AND state = 'sending' AND attempts > 0
                                 THEN attempts - 1 ELSE attempts END,
                 state = 'pending'
           WHERE id = ?1 AND (state = 'pending' OR state = 'sending')",
-        params![id, ts(due_at), error, refund],
-    )?;
+    )?
+    .execute(params![id, ts(due_at), error, refund])?;
     Ok(())
 }
 
@@ -271,12 +270,13 @@ pub fn mark_sent(
     provider_id: &str,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let n = tx.execute(
-        "UPDATE outbox SET state = 'sent', sent_at = ?3, provider_id = ?4, lease_until = NULL,
-                last_error = NULL
-          WHERE id = ?1 AND (state = 'sending' OR state = 'unconfirmed') AND claimed_by = ?2",
-        params![id, claimer, ts(now), provider_id],
-    )?;
+    let n = tx
+        .prepare_cached(
+            "UPDATE outbox SET state = 'sent', sent_at = ?3, provider_id = ?4, lease_until = NULL,
+                    last_error = NULL
+              WHERE id = ?1 AND (state = 'sending' OR state = 'unconfirmed') AND claimed_by = ?2",
+        )?
+        .execute(params![id, claimer, ts(now), provider_id])?;
     Ok(n == 1)
 }
 

@@ -49,7 +49,9 @@ const ENQUEUE: &str = "
 /// Writes notice `kind` for the PEP whose row id is `pep` (once per channel, ever).
 /// Returns how many rows were new.
 pub fn enqueue(tx: &Transaction, pep: i64, kind: NoticeKind, now: DateTime<Utc>) -> Result<usize> {
-    Ok(tx.execute(ENQUEUE, params![pep, kind, ts(now)])?)
+    Ok(tx
+        .prepare_cached(ENQUEUE)?
+        .execute(params![pep, kind, ts(now)])?)
 }
 
 /// As [`enqueue`], for the PEP with public id `pep`.
@@ -60,7 +62,8 @@ pub fn enqueue_for(
     now: DateTime<Utc>,
 ) -> Result<usize> {
     let row: Option<i64> = tx
-        .query_row("SELECT id FROM peps WHERE pep_id = ?1", [pep], |r| r.get(0))
+        .prepare_cached("SELECT id FROM peps WHERE pep_id = ?1")?
+        .query_row([pep], |r| r.get(0))
         .optional()?;
     match row {
         Some(id) => enqueue(tx, id, kind, now),
@@ -68,21 +71,26 @@ pub fn enqueue_for(
     }
 }
 
-/// Reminders for every active PEP delivered at or before `delivered_by` whose return has not
+/// Reminders for every active PEP delivered at or before `delivered_by` (and after `after`,
+/// when given: a sender's later scans look only at what newly qualifies) whose return has not
 /// moved (stage still `delivered`). Returns how many rows were new.
 pub fn enqueue_reminders(
     tx: &Transaction,
+    after: Option<DateTime<Utc>>,
     delivered_by: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<usize> {
     let peps: Vec<i64> = {
-        let mut stmt = tx.prepare(
+        // `status_at > ''` for a full scan: one range of `legs_delivered_at` either way.
+        let mut stmt = tx.prepare_cached(
             "SELECT p.id FROM legs l JOIN peps p ON p.id = l.pep
-              WHERE l.direction = 'outbound' AND l.status = 'delivered' AND l.status_at <= ?1
+              WHERE l.direction = 'outbound' AND l.status = 'delivered'
+                AND l.status_at <= ?1 AND l.status_at > ?2
                 AND p.voided_at IS NULL AND p.stage = 'delivered'
                 AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.pep = p.id AND x.kind = 'reminder')",
         )?;
-        let rows = stmt.query_map([ts(delivered_by)], |r| r.get(0))?;
+        let after = after.map(ts).unwrap_or_default();
+        let rows = stmt.query_map(params![ts(delivered_by), after], |r| r.get(0))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     let mut n = 0;
@@ -227,6 +235,32 @@ pub fn unconfirm_expired(tx: &Transaction, now: DateTime<Utc>) -> Result<usize> 
           WHERE state = 'sending' AND lease_until <= ?1 AND handed_at IS NOT NULL",
         [ts(now)],
     )?)
+}
+
+/// Staff decided to send again the `unconfirmed` notices inside `scope` (of PEP row `pep`
+/// only, when given): they become pending, due at `now`, untouched by the sender that handed
+/// them (a late answer from it no longer counts). Returns their ids.
+pub fn resend_unconfirmed(
+    tx: &Transaction,
+    pep: Option<i64>,
+    scope: &crate::domain::scope::Scope,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    let sql = format!(
+        "UPDATE outbox SET state = 'pending', due_at = :now, lease_until = NULL, handed_at = NULL,
+                claimed_by = NULL, last_error = 'reenvío decidido por el personal'
+          WHERE state = 'unconfirmed' AND (:pep IS NULL OR pep = :pep) AND {}
+          RETURNING id",
+        super::scope_clause("entity", ":scope")
+    );
+    let mut stmt = tx.prepare(&sql)?;
+    let rows = stmt.query_map(
+        rusqlite::named_params! {":now": ts(now), ":pep": pep, ":scope": scope},
+        |r| r.get(0),
+    )?;
+    let mut ids: Vec<i64> = rows.collect::<rusqlite::Result<_>>()?;
+    ids.sort_unstable();
+    Ok(ids)
 }
 
 /// Leaves a notice pending until `due_at` (quiet hours, a rate limit, a retry).

@@ -18,6 +18,7 @@
 mod answer;
 mod group;
 pub mod optout;
+pub mod resend;
 pub mod sender;
 pub mod view;
 

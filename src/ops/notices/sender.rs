@@ -13,9 +13,10 @@
 //! other temporary failures back off; permanent ones fail it.
 
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
 use super::{NoticeOpsError, Result};
@@ -62,6 +63,26 @@ pub struct Sender {
     sms_rate: DefaultDirectRateLimiter,
     pub(super) claimer: String,
     optout_key: [u8; 32],
+    /// The last reminder scan: see [`Sender::reminders`].
+    reminder_scan: Mutex<Option<ReminderScan>>,
+}
+
+/// Where the reminder scans are: delivered up to `by` has been looked at, all of it at `full`.
+#[derive(Debug, Clone, Copy)]
+struct ReminderScan {
+    by: DateTime<Utc>,
+    full: DateTime<Utc>,
+}
+
+/// A later scan looks again at deliveries this long before the last scan's limit: a delivery
+/// recorded late (its event came after that scan) still gets its reminder.
+fn reminder_overlap() -> chrono::Duration {
+    chrono::Duration::days(1)
+}
+
+/// How often a scan looks at every delivered PEP, whatever the overlap missed.
+fn full_reminder_scan() -> chrono::Duration {
+    chrono::Duration::days(1)
 }
 
 fn limiter(per_second: u32) -> DefaultDirectRateLimiter {
@@ -110,6 +131,7 @@ impl Sender {
             sms,
             capture: None,
             optout_key,
+            reminder_scan: Mutex::new(None),
         })
     }
 
@@ -168,18 +190,11 @@ impl Sender {
     /// One pass over everything due now (nothing when no channel is configured).
     pub async fn pass(&self) -> Result<PassReport> {
         let mut report = PassReport::default();
-        let now = self.clock.now();
-        let rule = self.cfg.reminder;
         let e = self
             .db(|db| Ok(db.read(election::load)?))
             .await?
             .ok_or(NoticeOpsError::NoElection)?;
-        if rule.window_open(now, e.receipt_cutoff) {
-            let by = rule.delivered_by(now);
-            report.reminders = self
-                .db(move |db| Ok(db.write(|tx| outbox::enqueue_reminders(tx, by, now))?))
-                .await?;
-        }
+        report.reminders = self.reminders(&e).await?;
         let mut channels = self.channels();
         // The answers not yet recorded: they go in the commit that hands the next group.
         let mut answers = Vec::new();
@@ -194,6 +209,32 @@ impl Sender {
         }
         self.record(answers, &mut report).await?;
         Ok(report)
+    }
+
+    /// Writes the reminders that fell due, while the reminder window is open. The first scan
+    /// (and one a day) reads every PEP delivered long enough ago; the others only those
+    /// delivered since the last scan's limit, less [`reminder_overlap`]: a pass then costs what
+    /// newly qualifies, not the whole list.
+    async fn reminders(&self, e: &Election) -> Result<usize> {
+        let (now, rule) = (self.clock.now(), self.cfg.reminder);
+        if !rule.window_open(now, e.receipt_cutoff) {
+            return Ok(0);
+        }
+        let by = rule.delivered_by(now);
+        let last = *self.reminder_scan.lock().unwrap_or_else(|p| p.into_inner());
+        let after = last
+            .filter(|s| now >= s.full && now - s.full < full_reminder_scan() && s.by <= by)
+            .map(|s| (s.by - reminder_overlap(), s.full));
+        let n = self
+            .db(move |db| {
+                let since = after.map(|(a, _)| a);
+                Ok(db.write(|tx| outbox::enqueue_reminders(tx, since, by, now))?)
+            })
+            .await?;
+        let full = after.map_or(now, |(_, full)| full);
+        *self.reminder_scan.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some(ReminderScan { by, full });
+        Ok(n)
     }
 
     /// Words and sends one notice.

@@ -127,8 +127,7 @@ pub fn viewer(p: Page<Shipping>, csrf: CsrfToken, app: &State<App>) -> Result<Te
         .unwrap_or_else(|_| NoticeConfig::default().public_url);
     let notices =
         view::latest_worded(&app.db, &public_url, 200, leave.is_some()).map_err(page_error)?;
-    let counts =
-        view::counts(&app.db, &crate::domain::scope::Scope::National).map_err(page_error)?;
+    let counts = view::counts(&app.db, p.scope()).map_err(page_error)?;
     Ok(Template::render(
         "notices",
         context! {

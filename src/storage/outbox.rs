@@ -71,6 +71,14 @@ pub fn enqueue_for(
     }
 }
 
+/// The PEPs whose outbound leg was delivered in (`?2`, `?1`] and that qualify for a reminder.
+const REMINDER_SCAN: &str = "
+    SELECT p.id FROM legs l JOIN peps p ON p.id = l.pep
+     WHERE l.direction = 'outbound' AND l.status = 'delivered'
+       AND l.status_at <= ?1 AND l.status_at > ?2
+       AND p.voided_at IS NULL AND p.stage = 'delivered'
+       AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.pep = p.id AND x.kind = 'reminder')";
+
 /// Reminders for every active PEP delivered at or before `delivered_by` (and after `after`,
 /// when given: a sender's later scans look only at what newly qualifies) whose return has not
 /// moved (stage still `delivered`). Returns how many rows were new.
@@ -82,13 +90,7 @@ pub fn enqueue_reminders(
 ) -> Result<usize> {
     let peps: Vec<i64> = {
         // `status_at > ''` for a full scan: one range of `legs_delivered_at` either way.
-        let mut stmt = tx.prepare_cached(
-            "SELECT p.id FROM legs l JOIN peps p ON p.id = l.pep
-              WHERE l.direction = 'outbound' AND l.status = 'delivered'
-                AND l.status_at <= ?1 AND l.status_at > ?2
-                AND p.voided_at IS NULL AND p.stage = 'delivered'
-                AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.pep = p.id AND x.kind = 'reminder')",
-        )?;
+        let mut stmt = tx.prepare_cached(REMINDER_SCAN)?;
         let after = after.map(ts).unwrap_or_default();
         let rows = stmt.query_map(params![ts(delivered_by), after], |r| r.get(0))?;
         rows.collect::<rusqlite::Result<_>>()?
@@ -176,14 +178,21 @@ fn due_row(r: &rusqlite::Row) -> rusqlite::Result<Due> {
 /// Up to `limit` notices on `channel` that are due at `now`: pending and due, or claimed under
 /// a lease that has expired before they were handed to the provider (their sender died with
 /// them unsent: see [`unconfirm_expired`] for those it had handed). Oldest first. Each arm
-/// reads at most `limit` rows of the `(state, due_at)` index, however long the queue.
+/// reads at most `limit` rows of the `(state, channel, due_at)` index, however long the queue
+/// and however many notices of other channels wait.
 pub fn due(
     tx: &Transaction,
     channel: Channel,
     now: DateTime<Utc>,
     limit: usize,
 ) -> Result<Vec<Due>> {
-    let sql = format!(
+    let mut stmt = tx.prepare_cached(&due_sql())?;
+    let rows = stmt.query_map(params![ts(now), channel, limit as i64], due_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn due_sql() -> String {
+    format!(
         "{DUE_SELECT}
           WHERE o.id IN (
                 SELECT id FROM (SELECT id FROM outbox
@@ -195,10 +204,7 @@ pub fn due(
                                    AND handed_at IS NULL AND channel = ?2
                                  ORDER BY due_at, id LIMIT ?3))
           ORDER BY o.due_at, o.id LIMIT ?3"
-    );
-    let mut stmt = tx.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![ts(now), channel, limit as i64], due_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }
 
 /// One notice with what wording it needs, whatever its state (the outbox viewer).
@@ -376,3 +382,6 @@ pub fn texted(conn: &Connection) -> Result<Vec<(i64, PepId, String)>> {
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+#[cfg(test)]
+mod tests;

@@ -17,7 +17,7 @@ const SQL: &[&str] = &[
     include_str!("../../db/migrations/0008_scan_ids.sql"),
     include_str!("../../db/migrations/0011_purge_after.sql"),
     include_str!("../../db/migrations/0015_outbox_handed.sql"),
-    include_str!("../../db/migrations/0016_reminder_scan.sql"),
+    include_str!("../../db/migrations/0016_notice_scans.sql"),
 ];
 
 /// How many migrations this build knows (a database made by it has this `user_version`).

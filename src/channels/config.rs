@@ -1,7 +1,8 @@
 //! The notice settings from the environment: `PEP_SMTP_URL`, `PEP_SMTP_FROM`,
 //! `PEP_SMS_BASE_URL`, `PEP_SMS_ACCOUNT`, `PEP_SMS_TOKEN`, `PEP_SMS_FROM`,
 //! `PEP_NOTIFY_QUIET_HOURS`, `PEP_NOTIFY_REMIND_AFTER_DAYS` (N), `PEP_NOTIFY_REMIND_WITHIN_DAYS`
-//! (M), `PEP_NOTIFY_LEASE_SECS`, `PEP_SMTP_RATE` and `PEP_SMS_RATE` (messages per second), and
+//! (M), `PEP_NOTIFY_LEASE_SECS`, `PEP_SMTP_RATE` and `PEP_SMS_RATE` (messages per second),
+//! `PEP_SMTP_CONCURRENCY` and `PEP_SMS_CONCURRENCY` (messages in flight at once), and
 //! `PEP_PUBLIC_URL` (the links in the notices). A channel whose variables are all unset is off;
 //! a channel half configured is an error. Secrets print as `***`.
 
@@ -58,6 +59,11 @@ pub struct NoticeConfig {
     pub lease: Duration,
     pub smtp_rate: u32,
     pub sms_rate: u32,
+    /// E-mails in flight at once (the SMTP connection pool's size, and the most e-mails a
+    /// killed sender can leave `unconfirmed`).
+    pub smtp_concurrency: usize,
+    /// SMS in flight at once (likewise).
+    pub sms_concurrency: usize,
     /// The base of the links in notices (lookup page, opt-out).
     pub public_url: String,
 }
@@ -72,6 +78,8 @@ impl Default for NoticeConfig {
             lease: Duration::from_secs(120),
             smtp_rate: 50,
             sms_rate: 10,
+            smtp_concurrency: 16,
+            sms_concurrency: 8,
             public_url: "http://127.0.0.1:8000".into(),
         }
     }
@@ -97,6 +105,14 @@ fn number(name: &'static str, default: u64) -> Result<u64, ChannelError> {
             .map_err(|_| bad(name, format!("«{v}» no es un número entero"))),
     }
 }
+
+/// Messages in flight at once: 1 to [`MAX_CONCURRENCY`].
+fn concurrency(name: &'static str, default: usize) -> Result<usize, ChannelError> {
+    Ok(number(name, default as u64)?.clamp(1, MAX_CONCURRENCY as u64) as usize)
+}
+
+/// The most messages a channel keeps in flight at once.
+pub const MAX_CONCURRENCY: usize = 256;
 
 impl NoticeConfig {
     /// Reads the environment.
@@ -151,6 +167,8 @@ impl NoticeConfig {
             lease: Duration::from_secs(number("PEP_NOTIFY_LEASE_SECS", 120)?.max(1)),
             smtp_rate: number("PEP_SMTP_RATE", d.smtp_rate.into())?.clamp(1, 100_000) as u32,
             sms_rate: number("PEP_SMS_RATE", d.sms_rate.into())?.clamp(1, 10_000) as u32,
+            smtp_concurrency: concurrency("PEP_SMTP_CONCURRENCY", d.smtp_concurrency)?,
+            sms_concurrency: concurrency("PEP_SMS_CONCURRENCY", d.sms_concurrency)?,
             public_url: var("PEP_PUBLIC_URL")
                 .unwrap_or(d.public_url)
                 .trim_end_matches('/')

@@ -49,7 +49,9 @@ const ENQUEUE: &str = "
 /// Writes notice `kind` for the PEP whose row id is `pep` (once per channel, ever).
 /// Returns how many rows were new.
 pub fn enqueue(tx: &Transaction, pep: i64, kind: NoticeKind, now: DateTime<Utc>) -> Result<usize> {
-    Ok(tx.execute(ENQUEUE, params![pep, kind, ts(now)])?)
+    Ok(tx
+        .prepare_cached(ENQUEUE)?
+        .execute(params![pep, kind, ts(now)])?)
 }
 
 /// As [`enqueue`], for the PEP with public id `pep`.
@@ -60,7 +62,8 @@ pub fn enqueue_for(
     now: DateTime<Utc>,
 ) -> Result<usize> {
     let row: Option<i64> = tx
-        .query_row("SELECT id FROM peps WHERE pep_id = ?1", [pep], |r| r.get(0))
+        .prepare_cached("SELECT id FROM peps WHERE pep_id = ?1")?
+        .query_row([pep], |r| r.get(0))
         .optional()?;
     match row {
         Some(id) => enqueue(tx, id, kind, now),
@@ -68,21 +71,28 @@ pub fn enqueue_for(
     }
 }
 
-/// Reminders for every active PEP delivered at or before `delivered_by` whose return has not
+/// The PEPs whose outbound leg was delivered in (`?2`, `?1`] and that qualify for a reminder.
+const REMINDER_SCAN: &str = "
+    SELECT p.id FROM legs l JOIN peps p ON p.id = l.pep
+     WHERE l.direction = 'outbound' AND l.status = 'delivered'
+       AND l.status_at <= ?1 AND l.status_at > ?2
+       AND p.voided_at IS NULL AND p.stage = 'delivered'
+       AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.pep = p.id AND x.kind = 'reminder')";
+
+/// Reminders for every active PEP delivered at or before `delivered_by` (and after `after`,
+/// when given: a sender's later scans look only at what newly qualifies) whose return has not
 /// moved (stage still `delivered`). Returns how many rows were new.
 pub fn enqueue_reminders(
     tx: &Transaction,
+    after: Option<DateTime<Utc>>,
     delivered_by: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<usize> {
     let peps: Vec<i64> = {
-        let mut stmt = tx.prepare(
-            "SELECT p.id FROM legs l JOIN peps p ON p.id = l.pep
-              WHERE l.direction = 'outbound' AND l.status = 'delivered' AND l.status_at <= ?1
-                AND p.voided_at IS NULL AND p.stage = 'delivered'
-                AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.pep = p.id AND x.kind = 'reminder')",
-        )?;
-        let rows = stmt.query_map([ts(delivered_by)], |r| r.get(0))?;
+        // `status_at > ''` for a full scan: one range of `legs_delivered_at` either way.
+        let mut stmt = tx.prepare_cached(REMINDER_SCAN)?;
+        let after = after.map(ts).unwrap_or_default();
+        let rows = stmt.query_map(params![ts(delivered_by), after], |r| r.get(0))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     let mut n = 0;
@@ -165,30 +175,36 @@ fn due_row(r: &rusqlite::Row) -> rusqlite::Result<Due> {
     })
 }
 
-/// Up to `limit` notices on `channels` that are due at `now`: pending and due, or claimed
-/// under a lease that has expired before they were handed to the provider (their sender died
-/// with them unsent: see [`unconfirm_expired`] for those it had handed). Oldest first.
+/// Up to `limit` notices on `channel` that are due at `now`: pending and due, or claimed under
+/// a lease that has expired before they were handed to the provider (their sender died with
+/// them unsent: see [`unconfirm_expired`] for those it had handed). Oldest first. Each arm
+/// reads at most `limit` rows of the `(state, channel, due_at)` index, however long the queue
+/// and however many notices of other channels wait.
 pub fn due(
     tx: &Transaction,
-    channels: &[Channel],
+    channel: Channel,
     now: DateTime<Utc>,
     limit: usize,
 ) -> Result<Vec<Due>> {
-    let channels: Vec<&str> = channels.iter().map(|c| c.as_str()).collect();
-    let sql = format!(
+    let mut stmt = tx.prepare_cached(&due_sql())?;
+    let rows = stmt.query_map(params![ts(now), channel, limit as i64], due_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn due_sql() -> String {
+    format!(
         "{DUE_SELECT}
           WHERE o.id IN (
-                SELECT id FROM outbox WHERE state = 'pending' AND due_at <= ?1
+                SELECT id FROM (SELECT id FROM outbox
+                                 WHERE state = 'pending' AND due_at <= ?1 AND channel = ?2
+                                 ORDER BY due_at, id LIMIT ?3)
                 UNION ALL
-                SELECT id FROM outbox
-                 WHERE state = 'sending' AND lease_until <= ?1 AND handed_at IS NULL)
-            AND o.channel IN (SELECT value FROM json_each(?2))
+                SELECT id FROM (SELECT id FROM outbox
+                                 WHERE state = 'sending' AND lease_until <= ?1
+                                   AND handed_at IS NULL AND channel = ?2
+                                 ORDER BY due_at, id LIMIT ?3))
           ORDER BY o.due_at, o.id LIMIT ?3"
-    );
-    let mut stmt = tx.prepare(&sql)?;
-    let json = serde_json::to_string(&channels).unwrap_or_else(|_| "[]".into());
-    let rows = stmt.query_map(params![ts(now), json, limit as i64], due_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }
 
 /// One notice with what wording it needs, whatever its state (the outbox viewer).
@@ -196,26 +212,23 @@ pub fn describe(conn: &Connection, id: i64) -> Result<Due> {
     Ok(conn.query_row(&format!("{DUE_SELECT} WHERE o.id = ?1"), [id], due_row)?)
 }
 
-/// Claims notice `id` for `claimer` until `lease_until` (one more attempt).
-pub fn claim(tx: &Transaction, id: i64, claimer: &str, lease_until: DateTime<Utc>) -> Result<()> {
-    tx.execute(
+/// Claims notice `id` for `claimer` until `lease_until` (one more attempt) and records it as
+/// handed to its provider at `now`: the record that must exist before the provider can accept
+/// it. A sender commits a whole group so, then sends it (see `ops::notices::sender`).
+pub fn claim_handed(
+    tx: &Transaction,
+    id: i64,
+    claimer: &str,
+    lease_until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.prepare_cached(
         "UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_until = ?2,
-                claimed_by = ?3, handed_at = NULL
+                claimed_by = ?3, handed_at = ?4
           WHERE id = ?1",
-        params![id, ts(lease_until), claimer],
-    )?;
+    )?
+    .execute(params![id, ts(lease_until), claimer, ts(now)])?;
     Ok(())
-}
-
-/// Records that `claimer` hands notice `id` to its provider now, before the provider can
-/// accept it. False when the claim is no longer this sender's (then it must not send).
-pub fn hand(tx: &Transaction, id: i64, claimer: &str, now: DateTime<Utc>) -> Result<bool> {
-    let n = tx.execute(
-        "UPDATE outbox SET handed_at = ?3
-          WHERE id = ?1 AND state = 'sending' AND claimed_by = ?2 AND lease_until > ?3",
-        params![id, claimer, ts(now)],
-    )?;
-    Ok(n == 1)
 }
 
 /// Claims whose lease expired after they were handed to the provider: their sender died (or
@@ -230,6 +243,32 @@ pub fn unconfirm_expired(tx: &Transaction, now: DateTime<Utc>) -> Result<usize> 
     )?)
 }
 
+/// Staff decided to send again the `unconfirmed` notices inside `scope` (of PEP row `pep`
+/// only, when given): they become pending, due at `now`, untouched by the sender that handed
+/// them (a late answer from it no longer counts). Returns their ids.
+pub fn resend_unconfirmed(
+    tx: &Transaction,
+    pep: Option<i64>,
+    scope: &crate::domain::scope::Scope,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    let sql = format!(
+        "UPDATE outbox SET state = 'pending', due_at = :now, lease_until = NULL, handed_at = NULL,
+                claimed_by = NULL, last_error = 'reenvío decidido por el personal'
+          WHERE state = 'unconfirmed' AND (:pep IS NULL OR pep = :pep) AND {}
+          RETURNING id",
+        super::scope_clause("entity", ":scope")
+    );
+    let mut stmt = tx.prepare(&sql)?;
+    let rows = stmt.query_map(
+        rusqlite::named_params! {":now": ts(now), ":pep": pep, ":scope": scope},
+        |r| r.get(0),
+    )?;
+    let mut ids: Vec<i64> = rows.collect::<rusqlite::Result<_>>()?;
+    ids.sort_unstable();
+    Ok(ids)
+}
+
 /// Leaves a notice pending until `due_at` (quiet hours, a rate limit, a retry).
 /// `refund`: the try that was claimed does not count (a rate limit, a release untried).
 pub fn postpone(
@@ -239,15 +278,15 @@ pub fn postpone(
     error: Option<&str>,
     refund: bool,
 ) -> Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE outbox SET due_at = ?2, lease_until = NULL, handed_at = NULL,
                 last_error = coalesce(?3, last_error),
                 attempts = CASE WHEN ?4 AND state = 'sending' AND attempts > 0
                                 THEN attempts - 1 ELSE attempts END,
                 state = 'pending'
           WHERE id = ?1 AND (state = 'pending' OR state = 'sending')",
-        params![id, ts(due_at), error, refund],
-    )?;
+    )?
+    .execute(params![id, ts(due_at), error, refund])?;
     Ok(())
 }
 
@@ -271,12 +310,13 @@ pub fn mark_sent(
     provider_id: &str,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let n = tx.execute(
-        "UPDATE outbox SET state = 'sent', sent_at = ?3, provider_id = ?4, lease_until = NULL,
-                last_error = NULL
-          WHERE id = ?1 AND (state = 'sending' OR state = 'unconfirmed') AND claimed_by = ?2",
-        params![id, claimer, ts(now), provider_id],
-    )?;
+    let n = tx
+        .prepare_cached(
+            "UPDATE outbox SET state = 'sent', sent_at = ?3, provider_id = ?4, lease_until = NULL,
+                    last_error = NULL
+              WHERE id = ?1 AND (state = 'sending' OR state = 'unconfirmed') AND claimed_by = ?2",
+        )?
+        .execute(params![id, claimer, ts(now), provider_id])?;
     Ok(n == 1)
 }
 
@@ -342,3 +382,6 @@ pub fn texted(conn: &Connection) -> Result<Vec<(i64, PepId, String)>> {
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+#[cfg(test)]
+mod tests;

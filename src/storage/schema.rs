@@ -17,6 +17,7 @@ const SQL: &[&str] = &[
     include_str!("../../db/migrations/0008_scan_ids.sql"),
     include_str!("../../db/migrations/0011_purge_after.sql"),
     include_str!("../../db/migrations/0015_outbox_handed.sql"),
+    include_str!("../../db/migrations/0016_notice_scans.sql"),
     include_str!("../../db/migrations/0017_scale_indexes.sql"),
 ];
 

@@ -71,7 +71,7 @@ pub fn dashboard(
     }
     let received: i64 = p.daily.iter().map(|d| d.accepted).sum();
     let late: i64 = p.daily.iter().map(|d| d.late).sum();
-    let notices = ops::notices::view::counts(&app.db, &crate::domain::scope::Scope::National)
+    let notices = ops::notices::view::counts(&app.db, page.scope())
         .map_err(|e| PageError::new(Status::InternalServerError, e.to_string()))?;
     Ok(Template::render(
         "dashboard",

@@ -2,12 +2,15 @@
 //! (`GET /baja/<token>` asks, `POST /baja/<token>` records: the one-click POST of RFC 8058
 //! lands there too), the SMS provider's inbound webhook (`POST /hooks/sms`, an answer "BAJA"
 //! opts out; authenticated by the provider account's basic credentials), and the outbox viewer
-//! (`GET /avisos`) that shows every notice as it would be or was sent, on the app's clock.
+//! (`GET /avisos`) that shows every notice as it would be or was sent, on the app's clock; and
+//! the PEP page's button that puts its `unconfirmed` notices back in the queue
+//! (`POST /peps/<pep_id>/avisos/reenviar`, shipping and administration, audited).
 
 use base64::Engine;
 use rocket::form::{Form, FromForm};
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
+use rocket::response::Redirect;
 use rocket::{get, post, routes, Route, State};
 use rocket_dyn_templates::{context, Template};
 
@@ -17,12 +20,20 @@ use super::error::PageError;
 use super::policy::Shipping;
 use super::App;
 use crate::channels::config::NoticeConfig;
+use crate::domain::pep::{BadPepId, PepId};
 use crate::domain::personal::{Casework, PersonalData};
 use crate::ops::notices::optout::{self, OptOut};
+use crate::ops::notices::resend::{self, Resend};
 use crate::ops::notices::{view, NoticeOpsError};
 
 pub fn routes() -> Vec<Route> {
-    routes![optout_page, optout_post, sms_hook, viewer]
+    routes![
+        optout_page,
+        optout_post,
+        sms_hook,
+        viewer,
+        resend_unconfirmed
+    ]
 }
 
 fn page_error(e: NoticeOpsError) -> PageError {
@@ -116,8 +127,7 @@ pub fn viewer(p: Page<Shipping>, csrf: CsrfToken, app: &State<App>) -> Result<Te
         .unwrap_or_else(|_| NoticeConfig::default().public_url);
     let notices =
         view::latest_worded(&app.db, &public_url, 200, leave.is_some()).map_err(page_error)?;
-    let counts =
-        view::counts(&app.db, &crate::domain::scope::Scope::National).map_err(page_error)?;
+    let counts = view::counts(&app.db, p.scope()).map_err(page_error)?;
     Ok(Template::render(
         "notices",
         context! {
@@ -130,4 +140,30 @@ pub fn viewer(p: Page<Shipping>, csrf: CsrfToken, app: &State<App>) -> Result<Te
             notices,
         },
     ))
+}
+
+#[derive(FromForm)]
+pub struct ResendForm {
+    csrf: String,
+}
+
+/// Staff decide to send again the PEP's `unconfirmed` notices (the page warns that each may
+/// already have reached the elector); back to the PEP's page, where they show as pending.
+#[post("/peps/<pep_id>/avisos/reenviar", data = "<form>")]
+pub fn resend_unconfirmed(
+    p: Page<Shipping>,
+    csrf: CsrfToken,
+    pep_id: Result<PepId, BadPepId>,
+    form: Form<ResendForm>,
+    app: &State<App>,
+) -> Result<Redirect, PageError> {
+    csrf.check(&form.csrf)?;
+    let id = pep_id.map_err(|e| PageError::new(Status::NotFound, e.to_string()))?;
+    let now = app.clock.now();
+    match resend::unconfirmed(&app.db, Some(&id), p.scope(), &p.user.actor(), now)
+        .map_err(page_error)?
+    {
+        Resend::NoSuchPep => Err(PageError::new(Status::NotFound, "No existe ese PEP.")),
+        Resend::Queued(_) => Ok(Redirect::to(format!("/peps/{id}"))),
+    }
 }

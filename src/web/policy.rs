@@ -144,6 +144,11 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/baja/<token>", Access::Public),
     ("POST", "/hooks/sms", Access::Public),
     ("GET", "/avisos", Access::Roles(Shipping::ROLES)),
+    (
+        "POST",
+        "/peps/<pep_id>/avisos/reenviar",
+        Access::Roles(Shipping::ROLES),
+    ),
     // Carrier pushes: no account, authenticated by the carrier's signature or credential.
     ("POST", "/hooks/ups", Access::Carrier),
     ("POST", "/hooks/fedex", Access::Carrier),

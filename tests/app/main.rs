@@ -30,6 +30,8 @@ mod lookup;
 mod lookup_public;
 mod lookup_rules;
 mod notice_pages;
+mod notice_reminders;
+mod notice_resend;
 mod notices;
 mod notices_quiet;
 mod operations;

@@ -5,17 +5,20 @@
 //! # Exactly once, and where it cannot be
 //!
 //! The outbox holds at most one row per (PEP, kind, channel) (a UNIQUE key): a carrier event
-//! seen twice, a replayed pass or a restart adds nothing. A sender claims notices under a lease
-//! (committed); before sending each, it commits that the notice is handed to the provider,
-//! together with the previous notice's answer. A sender killed mid-pass thus leaves claims
-//! never handed (sent by the next pass: the provider cannot have them) and at most one notice
-//! per channel handed without an answer: the next pass marks it `unconfirmed` rather than
-//! sending it again, since no SMTP server or SMS API can be asked whether it already has a
-//! message. Nothing is sent twice; the one notice that may not have arrived says so. The kill
+//! seen twice, a replayed pass or a restart adds nothing. A sender claims notices in groups
+//! under a lease, and the same commit records every notice of the group as handed to its
+//! provider (with the previous group's answers); only then does it send them, a channel's
+//! concurrency at a time. A sender killed mid-pass thus leaves at most one group per channel
+//! handed without an answer (as many notices as the channel's concurrency): the next pass
+//! marks them `unconfirmed` rather than sending them again, since no SMTP server or SMS API
+//! can be asked whether it already has a message. Nothing is sent twice; the few notices that
+//! may not have arrived say so, and staff may decide to send them again ([`resend`]). The kill
 //! test in `tests/app/notices.rs` counts what a real SMTP server received.
 
 mod answer;
+mod group;
 pub mod optout;
+pub mod resend;
 pub mod sender;
 pub mod view;
 

@@ -1,20 +1,24 @@
 //! The notice sender: one pass over what is due ([`Sender::pass`], also `notify --once`), and
-//! the loop `serve` runs ([`spawn`]). A pass writes the reminders that fell due, then claims
-//! due notices in small groups under a lease (one commit), sends each through its channel at
-//! the provider's rate. Before each send one commit records that the notice is handed to
-//! the provider, together with the previous notice's answer: a sender that dies leaves at most
-//! one notice per channel handed and unanswered, which the next pass marks `unconfirmed`
-//! instead of sending it twice (see `ops::notices`). Quiet hours in the elector's zone push a
-//! notice to the local morning; 429s postpone it without using up a try; other temporary
-//! failures back off; permanent ones fail it.
+//! the loop `serve` runs ([`spawn`]). A pass writes the reminders that fell due, then works in
+//! groups ([`super::group`]): one commit records the previous group's answers and claims the
+//! next group under a lease, every notice of it marked handed to its provider; the group is
+//! then sent with bounded concurrency (per channel, `PEP_SMTP_CONCURRENCY` /
+//! `PEP_SMS_CONCURRENCY` messages in flight at the provider's rate; the group is that size), and
+//! its answers go into the next group's commit (the last group's into a commit of their own).
+//! A sender that dies thus leaves at most one group per channel handed and unanswered (the
+//! channel's concurrency; [`CAPTURE_GROUP`] for the drills' capture, where nothing leaves the
+//! process), which the next pass marks `unconfirmed` instead of sending it twice (see
+//! `ops::notices`). Quiet hours in the elector's zone push a notice to the local morning; a 429
+//! stops its channel for the rest of the pass and postpones the notice without using up a try;
+//! other temporary failures back off; permanent ones fail it.
 
 use std::num::NonZeroU32;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
-use super::answer::{apply, count, Outcome};
 use super::{NoticeOpsError, Result};
 use crate::channels::capture::{CaptureChannel, Captured};
 use crate::channels::compose::{self, Links};
@@ -24,12 +28,14 @@ use crate::channels::smtp::SmtpChannel;
 use crate::channels::{Email, SendError, Sms};
 use crate::clock::SharedClock;
 use crate::domain::election::Election;
-use crate::domain::notice::{optout, zone, Channel, NoticeFacts, NoticeState};
+use crate::domain::notice::{optout, zone, Channel, NoticeFacts};
 use crate::storage::outbox::{self, Due};
 use crate::storage::{election, Db};
 
-/// Notices claimed per commit.
-const GROUP: usize = 32;
+/// Notices per channel claimed and handed in one commit by a sender into the drills' capture
+/// (which sends nothing: a larger group only saves commits). A provider's group is its
+/// channel's concurrency.
+pub const CAPTURE_GROUP: usize = 512;
 
 /// What one pass did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -46,17 +52,37 @@ pub struct PassReport {
 
 /// The sender: channels, rate limiters, and who it is (its claims carry that name).
 pub struct Sender {
-    db: Arc<Db>,
-    clock: SharedClock,
-    cfg: NoticeConfig,
+    pub(super) db: Arc<Db>,
+    pub(super) clock: SharedClock,
+    pub(super) cfg: NoticeConfig,
     smtp: Option<SmtpChannel>,
     sms: Option<SmsChannel>,
     /// Drills: every channel goes to this keeper instead of a provider.
     capture: Option<Arc<CaptureChannel>>,
     smtp_rate: DefaultDirectRateLimiter,
     sms_rate: DefaultDirectRateLimiter,
-    claimer: String,
+    pub(super) claimer: String,
     optout_key: [u8; 32],
+    /// The last reminder scan: see [`Sender::reminders`].
+    reminder_scan: Mutex<Option<ReminderScan>>,
+}
+
+/// Where the reminder scans are: delivered up to `by` has been looked at, all of it at `full`.
+#[derive(Debug, Clone, Copy)]
+struct ReminderScan {
+    by: DateTime<Utc>,
+    full: DateTime<Utc>,
+}
+
+/// A later scan looks again at deliveries this long before the last scan's limit: a delivery
+/// recorded late (its event came after that scan) still gets its reminder.
+fn reminder_overlap() -> chrono::Duration {
+    chrono::Duration::days(1)
+}
+
+/// How often a scan looks at every delivered PEP, whatever the overlap missed.
+fn full_reminder_scan() -> chrono::Duration {
+    chrono::Duration::days(1)
 }
 
 fn limiter(per_second: u32) -> DefaultDirectRateLimiter {
@@ -90,7 +116,9 @@ pub fn links(public_url: &str, key: &[u8; 32], due: &Due) -> Links {
 impl Sender {
     pub fn new(db: Arc<Db>, clock: SharedClock, cfg: NoticeConfig) -> Result<Sender> {
         let optout_key = super::optout_key(db.secrets()?);
-        let smtp = cfg.smtp.as_ref().map(SmtpChannel::new).transpose()?;
+        let smtp = (cfg.smtp.as_ref())
+            .map(|c| SmtpChannel::new(c, cfg.smtp_concurrency))
+            .transpose()?;
         let sms = cfg.sms.as_ref().map(SmsChannel::new).transpose()?;
         Ok(Sender {
             smtp_rate: limiter(cfg.smtp_rate),
@@ -103,6 +131,7 @@ impl Sender {
             sms,
             capture: None,
             optout_key,
+            reminder_scan: Mutex::new(None),
         })
     }
 
@@ -135,7 +164,20 @@ impl Sender {
         c
     }
 
-    async fn db<T: Send + 'static>(
+    /// How many notices of `channel` one commit claims and hands, and so how many are in
+    /// flight at once (and the most a killed sender leaves `unconfirmed` on it).
+    pub(super) fn group_size(&self, channel: Channel) -> usize {
+        if self.capture.is_some() {
+            return CAPTURE_GROUP;
+        }
+        match channel {
+            Channel::Email => self.cfg.smtp_concurrency,
+            Channel::Sms => self.cfg.sms_concurrency,
+        }
+        .max(1)
+    }
+
+    pub(super) async fn db<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Db) -> Result<T> + Send + 'static,
     ) -> Result<T> {
@@ -148,101 +190,59 @@ impl Sender {
     /// One pass over everything due now (nothing when no channel is configured).
     pub async fn pass(&self) -> Result<PassReport> {
         let mut report = PassReport::default();
-        let now = self.clock.now();
-        let rule = self.cfg.reminder;
         let e = self
             .db(|db| Ok(db.read(election::load)?))
             .await?
             .ok_or(NoticeOpsError::NoElection)?;
-        if rule.window_open(now, e.receipt_cutoff) {
-            let by = rule.delivered_by(now);
-            report.reminders = self
-                .db(move |db| Ok(db.write(|tx| outbox::enqueue_reminders(tx, by, now))?))
-                .await?;
-        }
+        report.reminders = self.reminders(&e).await?;
         let mut channels = self.channels();
+        // The answers not yet recorded: they go in the commit that hands the next group.
+        let mut answers = Vec::new();
         while !channels.is_empty() {
-            let (group, settled) = self.claim(&channels, &e, &mut report).await?;
+            let (group, settled) = self
+                .next_group(&channels, &e, std::mem::take(&mut answers), &mut report)
+                .await?;
             if group.is_empty() && settled == 0 {
                 break;
             }
-            let deadline = Instant::now() + self.cfg.lease.mul_f64(0.8);
-            // The answer not yet recorded: it goes in the commit that hands the next notice.
-            let mut answer: Option<(i64, Outcome)> = None;
-            for due in group {
-                if Instant::now() > deadline || !channels.contains(&due.channel) {
-                    // Claimed but not tried: back to pending now rather than at lease expiry.
-                    self.record(answer.take(), Some((due.id, Outcome::Release)), &mut report)
-                        .await?;
-                    continue;
-                }
-                if !self.hand(answer.take(), due.id, &mut report).await? {
-                    continue; // the claim expired and is no longer ours: not sent
-                }
-                let result = self.send(&due, &e).await;
-                if matches!(result, Err(SendError::RateLimited { .. })) {
-                    // The provider asked to wait: nothing more on this channel in this pass.
-                    channels.retain(|c| *c != due.channel);
-                }
-                answer = Some((
-                    due.id,
-                    Outcome::of(result, due.attempts + 1, self.clock.now()),
-                ));
-            }
-            self.record(answer, None, &mut report).await?;
+            answers = self.send_group(group, &e, &mut channels).await;
         }
+        self.record(answers, &mut report).await?;
         Ok(report)
     }
 
-    /// Claims the next group of due notices; settles on the way those that are stale, have
-    /// no address any more, or fall in the elector's quiet hours (how many: the second value).
-    async fn claim(
-        &self,
-        channels: &[Channel],
-        e: &Election,
-        report: &mut PassReport,
-    ) -> Result<(Vec<Due>, usize)> {
-        let now = self.clock.now();
-        let lease_until = now + chrono::Duration::from_std(self.cfg.lease).unwrap_or_default();
-        let quiet = self.cfg.quiet_hours;
-        let (claimer, channels, tz) = (self.claimer.clone(), channels.to_vec(), e.timezone);
-        let (claimed, [cancelled, deferred, failed, unconfirmed]) = self
+    /// Writes the reminders that fell due, while the reminder window is open. The first scan
+    /// (and one a day) reads every PEP delivered long enough ago; the others only those
+    /// delivered since the last scan's limit, less [`reminder_overlap`]: a pass then costs what
+    /// newly qualifies, not the whole list.
+    async fn reminders(&self, e: &Election) -> Result<usize> {
+        let (now, rule) = (self.clock.now(), self.cfg.reminder);
+        if !rule.window_open(now, e.receipt_cutoff) {
+            return Ok(0);
+        }
+        let by = rule.delivered_by(now);
+        let last = *self.reminder_scan.lock().unwrap_or_else(|p| p.into_inner());
+        let after = last
+            .filter(|s| now >= s.full && now - s.full < full_reminder_scan() && s.by <= by)
+            .map(|s| (s.by - reminder_overlap(), s.full));
+        let n = self
             .db(move |db| {
-                Ok(db.write(|tx| {
-                    let mut claimed = Vec::new();
-                    let unconfirmed = outbox::unconfirm_expired(tx, now)?;
-                    let [mut cancelled, mut deferred, mut failed] = [0usize; 3];
-                    for due in outbox::due(tx, &channels, now, GROUP)? {
-                        let zone = zone::of(&due.country, due.region.as_deref()).unwrap_or(tz);
-                        if due.stale {
-                            outbox::close(tx, due.id, NoticeState::Cancelled, None)?;
-                            cancelled += 1;
-                        } else if due.address.is_none() {
-                            let why = Some("sin dirección de contacto");
-                            outbox::close(tx, due.id, NoticeState::Failed, why)?;
-                            failed += 1;
-                        } else if let Some(at) = quiet.and_then(|q| q.release(now, zone)) {
-                            outbox::postpone(tx, due.id, at, None, false)?;
-                            deferred += 1;
-                        } else {
-                            outbox::claim(tx, due.id, &claimer, lease_until)?;
-                            claimed.push(due);
-                        }
-                    }
-                    let counts = [cancelled, deferred, failed, unconfirmed];
-                    Ok::<_, crate::storage::StorageError>((claimed, counts))
-                })?)
+                let since = after.map(|(a, _)| a);
+                Ok(db.write(|tx| outbox::enqueue_reminders(tx, since, by, now))?)
             })
             .await?;
-        report.cancelled += cancelled;
-        report.deferred += deferred;
-        report.failed += failed;
-        report.unconfirmed += unconfirmed;
-        Ok((claimed, cancelled + deferred + failed + unconfirmed))
+        let full = after.map_or(now, |(_, full)| full);
+        *self.reminder_scan.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some(ReminderScan { by, full });
+        Ok(n)
     }
 
     /// Words and sends one notice.
-    async fn send(&self, due: &Due, e: &Election) -> std::result::Result<String, SendError> {
+    pub(super) async fn send(
+        &self,
+        due: &Due,
+        e: &Election,
+    ) -> std::result::Result<String, SendError> {
         let facts = facts(due, e);
         if let Some(capture) = &self.capture {
             return Ok(capture.send(self.captured(due, &facts)));
@@ -293,51 +293,6 @@ impl Sender {
             zone: facts.zone,
             words,
         }
-    }
-
-    /// One commit: the previous notice's answer, and notice `id` handed to its provider (the
-    /// record that must exist before the provider can accept it). False: the claim is gone.
-    async fn hand(
-        &self,
-        answer: Option<(i64, Outcome)>,
-        id: i64,
-        report: &mut PassReport,
-    ) -> Result<bool> {
-        count(answer.as_ref(), report);
-        let (claimer, now) = (self.claimer.clone(), self.clock.now());
-        self.db(move |db| {
-            Ok(db.write(|tx| {
-                if let Some((prev, outcome)) = answer {
-                    apply(tx, prev, outcome, &claimer, now)?;
-                }
-                outbox::hand(tx, id, &claimer, now)
-            })?)
-        })
-        .await
-    }
-
-    /// One commit: up to two answers (the last of a group, a release).
-    async fn record(
-        &self,
-        a: Option<(i64, Outcome)>,
-        b: Option<(i64, Outcome)>,
-        report: &mut PassReport,
-    ) -> Result<()> {
-        if a.is_none() && b.is_none() {
-            return Ok(());
-        }
-        count(a.as_ref(), report);
-        count(b.as_ref(), report);
-        let (claimer, now) = (self.claimer.clone(), self.clock.now());
-        self.db(move |db| {
-            Ok(db.write(|tx| {
-                for (id, outcome) in a.into_iter().chain(b) {
-                    apply(tx, id, outcome, &claimer, now)?;
-                }
-                Ok::<_, crate::storage::StorageError>(())
-            })?)
-        })
-        .await
     }
 }
 

@@ -26,6 +26,8 @@ pub struct PepNotice {
     pub attempts: u32,
     pub provider_id: Option<String>,
     pub error: Option<String>,
+    /// Handed to the provider, no answer recorded: staff may send it again.
+    pub unconfirmed: bool,
 }
 
 /// One PEP's notices for its page, times in the election's zone.
@@ -47,6 +49,7 @@ pub fn for_pep_page(db: &Db, pep: &PepId) -> Result<Vec<PepNotice>> {
             attempts: r.attempts,
             provider_id: r.provider_id,
             error: r.last_error,
+            unconfirmed: r.state == crate::domain::notice::NoticeState::Unconfirmed,
         })
         .collect())
 }

@@ -57,3 +57,12 @@ CREATE INDEX peps_returning ON peps (id) WHERE stage = 'returning';
 
 -- Applied pushes that still keep their raw body (emptied after a few days).
 CREATE INDEX inbox_kept ON inbox (handled_at) WHERE state = 'done' AND length(body) > 0;
+
+-- Pushes waiting for the inbox worker, oldest first (inbox_open's `state != 'done'` cannot
+-- serve `state = 'pending'`: SQLite proves a partial index only from the same term).
+CREATE INDEX inbox_pending ON inbox (id) WHERE state = 'pending';
+
+-- A PEP's scans: the reconciliation's "delivered to INE and never scanned" asks for each
+-- delivered return envelope (without it, a national drill's report read the whole scans table
+-- once per envelope).
+CREATE INDEX scans_pep ON scans (pep);

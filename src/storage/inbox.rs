@@ -43,12 +43,14 @@ pub fn insert(tx: &Transaction, carrier: Carrier, body: &[u8], now: DateTime<Utc
     Ok(tx.last_insert_rowid())
 }
 
+/// The oldest pending pushes (through `inbox_pending`: a national drill's inbox holds
+/// hundreds of thousands of applied pushes).
+const PENDING: &str = "SELECT id, carrier, received_at, body FROM inbox WHERE state = 'pending'
+                        ORDER BY id LIMIT ?1";
+
 /// The oldest pending pushes.
 pub fn pending(conn: &Connection, limit: usize) -> Result<Vec<InboxItem>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, carrier, received_at, body FROM inbox WHERE state = 'pending'
-          ORDER BY id LIMIT ?1",
-    )?;
+    let mut stmt = conn.prepare_cached(PENDING)?;
     let rows = stmt.query_map([limit as i64], |r| {
         Ok(InboxItem {
             id: r.get(0)?,
@@ -150,4 +152,25 @@ pub fn reschedule(
             ts(since)
         ])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    #[test]
+    fn the_worker_reads_pending_pushes_through_their_index_not_the_whole_inbox() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::storage::schema::migrations()
+            .to_latest(&mut conn)
+            .unwrap();
+        let plan: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", super::PENDING))
+            .unwrap()
+            .query_map([10], |r| r.get(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(plan, ["SCAN inbox USING INDEX inbox_pending"]);
+    }
 }

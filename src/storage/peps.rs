@@ -124,13 +124,16 @@ pub fn create_batch(
         params![name, entity, country, ts(now), actor],
     )?;
     let batch_id = tx.last_insert_rowid();
-    let n = tx.execute(
-        "UPDATE peps SET batch_id = ?1
-         WHERE batch_id IS NULL AND voided_at IS NULL AND elector_id IN (
-             SELECT id FROM electors
-             WHERE (?2 IS NULL OR entity = ?2) AND (?3 IS NULL OR country = ?3))",
-        params![batch_id, entity, country],
-    )? as i64;
+    // The PEPs waiting for a batch, found through `peps_batch`; a PEP's entity and country
+    // are its elector's (copied when it is created, and a corrected address comes with a new
+    // PEP), so the electors' table is not read.
+    let n = tx
+        .prepare_cached(
+            "UPDATE peps SET batch_id = ?1
+              WHERE batch_id IS NULL AND voided_at IS NULL
+                AND (?2 IS NULL OR entity = ?2) AND (?3 IS NULL OR country = ?3)",
+        )?
+        .execute(params![batch_id, entity, country])? as i64;
     let ids: Vec<i64> = tx
         .prepare_cached("SELECT id FROM peps WHERE batch_id = ?1")?
         .query_map([batch_id], |r| r.get(0))?

@@ -64,7 +64,7 @@ pub fn leg_origin(
     tracking: &str,
 ) -> Result<Option<LegOrigin>> {
     let row = conn
-        .query_row(
+        .prepare_cached(
             "SELECT l.direction, e.country,
                     COALESCE((SELECT MIN(a.at) FROM audit_log a
                                WHERE a.subject = 'batch:' || b.id AND a.action = 'batch.documents'),
@@ -74,18 +74,17 @@ pub fn leg_origin(
                LEFT JOIN batches b ON b.id = p.batch_id
                LEFT JOIN legs o ON o.pep = l.pep AND o.direction = 'outbound'
               WHERE l.carrier = ?1 AND l.tracking = ?2",
-            params![carrier, tracking],
-            |r| {
-                let oc: Option<Carrier> = r.get(3)?;
-                let ot: Option<String> = r.get(4)?;
-                Ok(LegOrigin {
-                    direction: r.get(0)?,
-                    country: r.get(1)?,
-                    shipped_at: r.get(2)?,
-                    outbound: oc.zip(ot),
-                })
-            },
-        )
+        )?
+        .query_row(params![carrier, tracking], |r| {
+            let oc: Option<Carrier> = r.get(3)?;
+            let ot: Option<String> = r.get(4)?;
+            Ok(LegOrigin {
+                direction: r.get(0)?,
+                country: r.get(1)?,
+                shipped_at: r.get(2)?,
+                outbound: oc.zip(ot),
+            })
+        })
         .optional()?;
     Ok(row)
 }

@@ -28,9 +28,9 @@ pub fn carrier_event(app: &TestApp, pep: &str, direction: &str, e: TrackingEvent
             )?;
             let now = Utc::now();
             let current = tracking::leg(tx, leg)?.expect("leg").state;
-            tracking::insert_event(tx, leg, &e, now)?;
+            tracking::insert_new_events(tx, leg, std::slice::from_ref(&e), now)?;
             let state = apply(current, e.status, e.at);
-            tracking::set_leg_state(tx, leg, &state, Some(e.at), now)
+            tracking::set_leg_state(tx, leg, (current.status, &state), Some(e.at), now)
         })
         .unwrap();
 }

@@ -85,12 +85,7 @@ pub(in crate::ops) fn apply_events(
     now: DateTime<Utc>,
     report: &mut PassReport,
 ) -> Result<LegState, OpsError> {
-    let mut fresh: Vec<&TrackingEvent> = Vec::new();
-    for e in events {
-        if store::insert_event(tx, leg.id, e, now)? {
-            fresh.push(e);
-        }
-    }
+    let mut fresh = store::insert_new_events(tx, leg.id, events, now)?;
     fresh.sort_by_key(|e| e.at);
     let state = fresh
         .iter()

@@ -2,6 +2,8 @@
 //! picking the legs due for a poll, storing events once, moving a leg's status, keeping each
 //! leg's polling state and each carrier's calls per day.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
@@ -193,27 +195,49 @@ pub fn count_due(
     Ok(conn.query_row(&sql, params![carrier.as_str(), all, ts(now)], |r| r.get(0))?)
 }
 
-/// Stores an event unless the same one (leg, time, code, text, place) is there; `true` if new.
-pub fn insert_event(
+/// Stores those of a leg's `events` not stored yet (the same leg, time, code, text and place
+/// count once, within `events` too); the new ones, in the order given. The leg's stored events
+/// are read once: a carrier repeats a shipment's whole history in every answer and push.
+pub fn insert_new_events<'a>(
     tx: &Transaction,
     leg: i64,
-    e: &TrackingEvent,
+    events: &'a [TrackingEvent],
     now: DateTime<Utc>,
-) -> Result<bool> {
-    let mut stmt = tx.prepare_cached(
+) -> Result<Vec<&'a TrackingEvent>> {
+    let mut known: HashSet<(String, String, String, String)> = tx
+        .prepare_cached("SELECT at, raw_code, raw_text, location FROM leg_events WHERE leg = ?1")?
+        .query_map([leg], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut insert = tx.prepare_cached(
         "INSERT OR IGNORE INTO leg_events (leg, at, status, raw_code, raw_text, location, recorded_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
-    let n = stmt.execute(params![
-        leg,
-        ts(e.at),
-        e.status.as_str(),
-        e.raw_code,
-        e.raw_text,
-        e.location,
-        ts(now)
-    ])?;
-    Ok(n == 1)
+    let mut fresh = Vec::new();
+    for e in events {
+        let key = (
+            ts(e.at),
+            e.raw_code.clone(),
+            e.raw_text.clone(),
+            e.location.clone(),
+        );
+        if known.contains(&key) {
+            continue;
+        }
+        let n = insert.execute(params![
+            leg,
+            key.0,
+            e.status.as_str(),
+            e.raw_code,
+            e.raw_text,
+            e.location,
+            ts(now)
+        ])?;
+        if n == 1 {
+            fresh.push(e);
+        }
+        known.insert(key);
+    }
+    Ok(fresh)
 }
 
 /// Writes a leg's status, the time of the event that set it, and its newest event's time;

@@ -15,12 +15,14 @@ use crate::carriers::config::CarriersConfig;
 use crate::carriers::poller::{Carriers, Polite, RetryPolicy};
 use crate::carriers::{CallError, NumberResult, Tracked};
 use crate::clock::SharedClock;
-use crate::domain::tracking::schedule::{fetches_today, MAX_FETCHES_PER_DAY};
 use crate::domain::tracking::Carrier;
-use crate::storage::tracking::{self as store, Cursor, DueLeg};
+use crate::storage::tracking::{self as store, Cursor};
 use crate::storage::Db;
 
+mod page;
 pub(super) mod record;
+
+use page::poll_page;
 
 /// What a pass covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,83 +139,11 @@ async fn poll_carrier(
         .await?;
         let Some(last) = page.last() else { break };
         cursor = Cursor::after(last);
-        for chunk in page.chunks(polite.max_batch()) {
-            if !poll_chunk(&db, polite, chunk, &actor, now, &mut report).await? {
-                report.skipped += page.len() - report_position(&page, chunk);
-                return Ok(report);
-            }
+        if !poll_page(&db, polite, &page, &actor, now, &mut report).await? {
+            return Ok(report);
         }
     }
     Ok(report)
-}
-
-/// How many legs of `page` come before `chunk` (those already handled).
-fn report_position(page: &[DueLeg], chunk: &[DueLeg]) -> usize {
-    page.iter().position(|l| l.id == chunk[0].id).unwrap_or(0)
-}
-
-/// Polls one chunk; `false` when the carrier cannot be asked any more in this pass.
-async fn poll_chunk(
-    db: &Arc<Db>,
-    polite: &Polite,
-    chunk: &[DueLeg],
-    actor: &Actor,
-    now: DateTime<Utc>,
-    report: &mut PassReport,
-) -> Result<bool> {
-    let (ready, capped): (Vec<&DueLeg>, Vec<&DueLeg>) = chunk
-        .iter()
-        .partition(|l| fetches_today(l.poll_day, l.polls_today, now) < MAX_FETCHES_PER_DAY);
-    report.skipped += capped.len();
-    if ready.is_empty() {
-        return Ok(true);
-    }
-    let budget = ready
-        .iter()
-        .map(|l| MAX_FETCHES_PER_DAY - fetches_today(l.poll_day, l.polls_today, now))
-        .min()
-        .unwrap_or(1);
-    let numbers: Vec<String> = ready.iter().map(|l| l.tracking.clone()).collect();
-    let outcome = polite.call(&numbers, budget).await;
-    let carrier = polite.carrier();
-    if outcome.attempts == 0 {
-        if let Err(e) = &outcome.result {
-            report.problem(format!("{}: {e}", carrier.label()));
-            return Ok(false);
-        }
-    }
-    report.legs += ready.len();
-    report.requests += outcome.attempts as usize;
-    if let Err(e) = &outcome.result {
-        if e.is_malformed() {
-            report.malformed += 1;
-            log::warn!(
-                "{}: respuesta mal formada, nada cambia: {e}",
-                carrier.label()
-            );
-        } else {
-            log::warn!("{}: consulta fallida: {e}", carrier.label());
-        }
-        report.problem(format!("{}: {e}", carrier.label()));
-    }
-    let legs: Vec<DueLeg> = ready.into_iter().cloned().collect();
-    let (d, a) = (db.clone(), actor.clone());
-    let chunk_report = blocking(move || {
-        d.write(|tx| {
-            record::store_reply(
-                tx,
-                carrier,
-                &legs,
-                outcome.result,
-                outcome.attempts,
-                &a,
-                now,
-            )
-        })
-    })
-    .await?;
-    report.add(chunk_report);
-    Ok(true)
 }
 
 /// The carriers of `cfg`, with today's calls (from the database) taken off their quotas.

@@ -106,9 +106,34 @@ struct Part {
     /// Signed or authenticated wrong on purpose.
     forged: bool,
     /// A whole body (UPS, DHL validation) or one entry of an array (FedEx, DHL).
-    value: Value,
+    body: PartBody,
     /// Sent alone, never packed with others.
     alone: bool,
+}
+
+/// What a part says, rendered in the carrier's wire format only when its request is built
+/// (on the task that sends it, not while the queue is filled).
+#[derive(Debug, Clone)]
+enum PartBody {
+    Ready(Value),
+    /// A number's scans up to the one pushed (the newest).
+    Scans {
+        number: String,
+        history: Vec<SimEvent>,
+    },
+}
+
+impl PartBody {
+    fn render(self, carrier: Carrier) -> Value {
+        match self {
+            PartBody::Ready(v) => v,
+            PartBody::Scans { number, history } => match (carrier, history.last()) {
+                (Carrier::Ups, Some(newest)) => wire::ups_alert(&number, newest),
+                (Carrier::Fedex, _) => wire::fedex_result(&number, &history),
+                _ => wire::dhl_shipment(&number, &history),
+            },
+        }
+    }
 }
 
 /// The simulator's push state.
@@ -176,7 +201,7 @@ impl Sim {
             url: url.to_string(),
             auth: Some(auth),
             forged: false,
-            value: body,
+            body: PartBody::Ready(body),
             alone: true,
         });
         id
@@ -258,11 +283,12 @@ impl Sim {
             self.push.lost.fetch_add(1, Ordering::Relaxed);
             return;
         }
-        let Some(newest) = history.last() else { return };
-        let value = match carrier {
-            Carrier::Ups => wire::ups_alert(number, newest),
-            Carrier::Fedex => wire::fedex_result(number, history),
-            Carrier::Dhl => wire::dhl_shipment(number, history),
+        if history.is_empty() {
+            return;
+        }
+        let body = PartBody::Scans {
+            number: number.to_string(),
+            history: history.to_vec(),
         };
         let forged = rng.chance(f.bad_signature);
         let mut due = self.now();
@@ -279,7 +305,7 @@ impl Sim {
             url: sub.url.clone(),
             auth: sub.auth.clone(),
             forged,
-            value,
+            body,
             alone: carrier == Carrier::Ups,
         };
         if rng.chance(f.duplicate) {

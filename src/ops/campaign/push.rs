@@ -5,6 +5,7 @@
 //! delayed, forged), and the inbox worker applies what was stored. The poller stays the
 //! safety net, so a lost push is caught up by a poll.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -19,7 +20,9 @@ use crate::carriers::sim::{PushFaults, PushSettings, Sim};
 use crate::ops::{inbox, subscriptions, Actor};
 use crate::storage::Db;
 
-/// Pushes applied by the inbox worker at a time.
+/// Pushes applied by the inbox worker in one transaction while pushes keep arriving (a
+/// receiver waits for the writer at most one page), and once they have all arrived.
+const INBOX_PAGE_SENDING: usize = 16;
 const INBOX_PAGE: usize = 500;
 /// Legs the subscriber takes per carrier and turn (all of a national campaign's at once).
 const SUBSCRIBE_PAGE: usize = 10_000_000;
@@ -97,12 +100,14 @@ impl Hooks {
     }
 }
 
-/// One turn of pushed tracking at `now`, its steps timed in `phases`.
+/// One turn of pushed tracking at `now`, its steps timed in `phases`: the subscriber, then
+/// the simulator's pushes with the inbox worker applying what was stored meanwhile (a
+/// receiver stores and answers; the worker keeps up on the other core), until both are done.
 pub async fn turn(
     db: &Arc<Db>,
     clients: &Carriers,
     hooks: &HooksConfig,
-    sim: &Sim,
+    sim: &Arc<Sim>,
     now: DateTime<Utc>,
     summary: &mut PushSummary,
     phases: &mut Phases,
@@ -113,30 +118,67 @@ pub async fn turn(
     summary.subscribed += sub.active + sub.confirmed;
     phases.add("push: suscripciones", t.elapsed());
     let t = Instant::now();
-    let pushed = sim.push_due().await;
+    // The simulator pushes on a worker of its own while this task drains the inbox.
+    let sent = Arc::new(AtomicBool::new(false));
+    let (s, flag) = (sim.clone(), sent.clone());
+    let sending = tokio::spawn(async move {
+        let _done = Done(flag);
+        s.push_due().await
+    });
+    let drained = drain(db, now, &sent, summary).await;
+    let pushed = sending
+        .await
+        .map_err(|e| CampaignError::Simulator(e.to_string()))?;
+    drained?;
     summary.pushes_accepted += pushed.sent;
     summary.pushes_refused += pushed.refused;
     summary.pushes_lost = sim.push_counts().2;
-    phases.add("push: envíos", t.elapsed());
-    let t = Instant::now();
-    loop {
-        let d = db.clone();
-        let r = tokio::task::spawn_blocking(move || {
-            inbox::process(&d, &Actor::system(), now, INBOX_PAGE)
-        })
-        .await
-        .map_err(|e| CampaignError::Simulator(e.to_string()))??;
-        summary.applied += r.pushes;
-        summary.push_events += r.new_events;
-        summary.malformed += r.malformed;
-        if r.pushes < INBOX_PAGE {
-            break;
-        }
-    }
     let d = db.clone();
     tokio::task::spawn_blocking(move || inbox::forget_applied(&d, now))
         .await
         .map_err(|e| CampaignError::Simulator(e.to_string()))??;
-    phases.add("push: buzón", t.elapsed());
+    phases.add("push: envíos y buzón", t.elapsed());
     Ok(())
+}
+
+/// Sets its flag when dropped: when the pushes are all answered, or their task failed.
+struct Done(Arc<AtomicBool>);
+
+impl Drop for Done {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Release);
+    }
+}
+
+/// Applies stored pushes a page at a time until `sent` is set and the inbox is empty: a page
+/// read after `sent` was seen set holds every push of the turn (a receiver answers only once
+/// its push is stored).
+async fn drain(
+    db: &Arc<Db>,
+    now: DateTime<Utc>,
+    sent: &AtomicBool,
+    summary: &mut PushSummary,
+) -> Result<()> {
+    loop {
+        let finished = sent.load(Ordering::Acquire);
+        let page = if finished {
+            INBOX_PAGE
+        } else {
+            INBOX_PAGE_SENDING
+        };
+        let d = db.clone();
+        let r =
+            tokio::task::spawn_blocking(move || inbox::process(&d, &Actor::system(), now, page))
+                .await
+                .map_err(|e| CampaignError::Simulator(e.to_string()))??;
+        summary.applied += r.pushes;
+        summary.push_events += r.new_events;
+        summary.malformed += r.malformed;
+        if r.pushes < page {
+            if finished {
+                return Ok(());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
+    }
 }

@@ -4,6 +4,7 @@
 //! activity per request. Requests go a few at a time, and each answer is counted.
 
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use serde_json::Value;
 use tokio::task::JoinSet;
@@ -48,8 +49,8 @@ fn limit(carrier: Carrier) -> usize {
     }
 }
 
-/// Groups neighbouring parts that may share a body (their order kept) into requests.
-fn pack(parts: Vec<Part>, settings: &PushSettings, seq: &mut u64) -> Vec<Request> {
+/// Groups neighbouring parts that may share a body (their order kept), one group per request.
+fn pack(parts: Vec<Part>) -> Vec<Vec<Part>> {
     let mut out = Vec::new();
     let mut group: Vec<Part> = Vec::new();
     for p in parts {
@@ -57,19 +58,18 @@ fn pack(parts: Vec<Part>, settings: &PushSettings, seq: &mut u64) -> Vec<Request
             .first()
             .is_some_and(|g| !packs_with(g, &p) || group.len() >= limit(g.carrier));
         if full {
-            out.push(request(std::mem::take(&mut group), settings, seq));
+            out.push(std::mem::take(&mut group));
         }
         group.push(p);
     }
     if !group.is_empty() {
-        out.push(request(group, settings, seq));
+        out.push(group);
     }
     out
 }
 
 /// The body and headers of a group of parts sharing carrier, hook and signature.
-fn request(group: Vec<Part>, settings: &PushSettings, seq: &mut u64) -> Request {
-    *seq += 1;
+fn request(group: Vec<Part>, settings: &PushSettings, seq: u64) -> Request {
     let first = &group[0];
     let (carrier, url, auth, forged) = (
         first.carrier,
@@ -78,9 +78,12 @@ fn request(group: Vec<Part>, settings: &PushSettings, seq: &mut u64) -> Request 
         first.forged,
     );
     let body: Value = if first.alone {
-        first.value.clone()
+        group
+            .into_iter()
+            .next()
+            .map_or(Value::Null, |p| p.body.render(carrier))
     } else {
-        let values: Vec<Value> = group.into_iter().map(|p| p.value).collect();
+        let values: Vec<Value> = group.into_iter().map(|p| p.body.render(carrier)).collect();
         match carrier {
             Carrier::Fedex => wire::fedex_body(&format!("push-{seq}"), values),
             _ => wire::dhl_shipments(values),
@@ -114,24 +117,29 @@ fn request(group: Vec<Part>, settings: &PushSettings, seq: &mut u64) -> Request 
     Request { url, headers, body }
 }
 
-/// Sends `parts` (oldest first), a few requests at a time; waits for every answer.
+/// Sends `parts` (oldest first), a few requests at a time; waits for every answer. Each
+/// request's body is rendered and signed on the task that sends it.
 pub(super) async fn send_all(sim: &Sim, settings: &PushSettings, parts: Vec<Part>) -> PushCounts {
-    let mut seq = sim.push.next_id.fetch_add(1, Ordering::Relaxed) * 1_000_000;
-    let requests = pack(parts, settings, &mut seq);
+    let first = sim.push.next_id.fetch_add(1, Ordering::Relaxed) * 1_000_000 + 1;
     let http = sim.push_client();
+    let settings = Arc::new(settings.clone());
     let mut counts = PushCounts::default();
     let mut flying = JoinSet::new();
-    for r in requests {
+    for (seq, group) in (first..).zip(pack(parts)) {
         if flying.len() >= IN_FLIGHT {
             if let Some(ok) = flying.join_next().await {
                 tally(sim, &mut counts, ok.unwrap_or(false));
             }
         }
-        let mut req = http.post(&r.url).body(r.body);
-        for (k, v) in &r.headers {
-            req = req.header(k.as_str(), v.as_str());
-        }
-        flying.spawn(async move { matches!(req.send().await, Ok(a) if a.status().is_success()) });
+        let (http, settings) = (http.clone(), settings.clone());
+        flying.spawn(async move {
+            let r = request(group, &settings, seq);
+            let mut req = http.post(&r.url).body(r.body);
+            for (k, v) in &r.headers {
+                req = req.header(k.as_str(), v.as_str());
+            }
+            matches!(req.send().await, Ok(a) if a.status().is_success())
+        });
     }
     while let Some(ok) = flying.join_next().await {
         tally(sim, &mut counts, ok.unwrap_or(false));

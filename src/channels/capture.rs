@@ -1,6 +1,7 @@
-//! A channel that sends nothing: it keeps each message it is handed, for drills (the campaign's
+//! A channel that sends nothing: it hands each message to a sink, for drills (the campaign's
 //! notices flow through the real sender on the simulated clock, and the drill writes what
-//! would have been sent). Holds only what a notice carries: its id, PEP, kind, the time on the
+//! would have been sent as it goes, so a national drill's million messages never sit in
+//! memory). A message holds only what a notice carries: its id, PEP, kind, the time on the
 //! sender's clock, the elector's zone, and the subject (e-mail) or text (SMS).
 
 use std::sync::Mutex;
@@ -27,37 +28,74 @@ pub struct Captured {
     pub words: String,
 }
 
-/// The messages handed so far, in order.
-#[derive(Debug, Default)]
+/// Where a capture's messages go, one at a time, in the order they are handed.
+pub trait CaptureSink: Send {
+    fn keep(&mut self, message: Captured);
+}
+
+/// A sink that drops every message (only the count is kept).
+struct Discard;
+
+impl CaptureSink for Discard {
+    fn keep(&mut self, _: Captured) {}
+}
+
+/// The capture: how many messages were handed, and the sink they went to.
 pub struct CaptureChannel {
-    kept: Mutex<Vec<Captured>>,
+    inner: Mutex<(usize, Box<dyn CaptureSink>)>,
+}
+
+impl Default for CaptureChannel {
+    fn default() -> Self {
+        CaptureChannel::new()
+    }
 }
 
 impl CaptureChannel {
+    /// A capture that only counts.
     pub fn new() -> CaptureChannel {
-        CaptureChannel::default()
+        CaptureChannel::into_sink(Box::new(Discard))
+    }
+
+    /// A capture handing every message to `sink`.
+    pub fn into_sink(sink: Box<dyn CaptureSink>) -> CaptureChannel {
+        CaptureChannel {
+            inner: Mutex::new((0, sink)),
+        }
     }
 
     /// Keeps a message; its "provider id" is its place in the capture.
     pub fn send(&self, message: Captured) -> String {
-        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        kept.push(message);
-        format!("captura-{}", kept.len())
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.0 += 1;
+        inner.1.keep(message);
+        format!("captura-{}", inner.0)
     }
 
-    /// Every message kept so far.
-    pub fn messages(&self) -> Vec<Captured> {
-        self.kept.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    /// Messages handed so far.
+    pub fn count(&self) -> usize {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).0
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
+    struct Shared(Arc<Mutex<Vec<Captured>>>);
+
+    impl CaptureSink for Shared {
+        fn keep(&mut self, message: Captured) {
+            self.0.lock().unwrap().push(message);
+        }
+    }
+
     #[test]
-    fn the_capture_keeps_messages_in_order_with_distinct_ids() {
-        let c = CaptureChannel::new();
+    fn the_capture_hands_messages_in_order_with_distinct_ids() {
+        let kept = Arc::new(Mutex::new(Vec::new()));
+        let c = CaptureChannel::into_sink(Box::new(Shared(kept.clone())));
         let m = |n| Captured {
             notice: n,
             pep_id: PepId::new(1, 1),
@@ -69,9 +107,8 @@ mod tests {
         };
         assert_eq!(c.send(m(1)), "captura-1");
         assert_eq!(c.send(m(2)), "captura-2");
-        assert_eq!(
-            c.messages().iter().map(|m| m.notice).collect::<Vec<_>>(),
-            [1, 2]
-        );
+        assert_eq!(c.count(), 2);
+        let notices: Vec<i64> = kept.lock().unwrap().iter().map(|m| m.notice).collect();
+        assert_eq!(notices, [1, 2]);
     }
 }

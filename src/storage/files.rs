@@ -31,16 +31,22 @@ pub fn touch_new(path: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Writes `bytes` to `path` (created or truncated), leaving it 0600.
-pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut f: File = OpenOptions::new()
+/// Opens `path` for writing (created or truncated), 0600: for a file written as it goes.
+pub fn create(path: &Path) -> std::io::Result<File> {
+    let f: File = OpenOptions::new()
         .write(true)
         .create(true)
         .truncate(true)
         .mode(FILE_MODE)
         .open(path)?;
-    // A file that existed keeps its mode through open: narrow it.
     f.set_permissions(std::fs::Permissions::from_mode(FILE_MODE))?;
+    Ok(f)
+}
+
+/// Writes `bytes` to `path` (created or truncated), leaving it 0600.
+pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    // A file that existed keeps its mode through open: `create` narrows it.
+    let mut f = create(path)?;
     f.write_all(bytes)?;
     f.sync_all()
 }

@@ -79,7 +79,7 @@ pub async fn run(
     let figment = hooks.as_ref().map(push::Hooks::figment_value);
     let desk = stations::open(db.clone(), secrets, clock, cfg.stations, figment).await?;
     let clients = carriers::clients(&db, &sim.base_url(), time.now())?;
-    let notices = notices::CampaignNotices::for_drill(&db, &time)?;
+    let notices = notices::CampaignNotices::for_drill(&db, &time, &cfg.out_dir)?;
     let mut run = Run {
         db,
         key: secrets.code_key,
@@ -281,7 +281,7 @@ impl Run<'_> {
             blocking(|| report::reception_documents(&db, &dir, now))
         })?;
         self.summary.mec_lists = mecs;
-        notices::finish(self.notices.take(), &db, &dir, &mut self.summary)?;
+        notices::finish(self.notices.take(), &db, &mut self.summary)?;
         let summary = &mut self.summary;
         let t = Instant::now();
         blocking(|| report::finish(&db, &dir, summary))?;

@@ -5,7 +5,6 @@
 //! delayed, forged), and the inbox worker applies what was stored. The poller stays the
 //! safety net, so a lost push is caught up by a poll.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -16,7 +15,7 @@ use super::{CampaignError, Phases, Result};
 use crate::carriers::config::Secret;
 use crate::carriers::poller::Carriers;
 use crate::carriers::push::HooksConfig;
-use crate::carriers::sim::{PushFaults, PushSettings, Sim};
+use crate::carriers::sim::{PushCounts, PushFaults, PushSettings, Sim};
 use crate::ops::{inbox, subscriptions, Actor};
 use crate::storage::Db;
 
@@ -119,13 +118,9 @@ pub async fn turn(
     phases.add("push: suscripciones", t.elapsed());
     let t = Instant::now();
     // The simulator pushes on a worker of its own while this task drains the inbox.
-    let sent = Arc::new(AtomicBool::new(false));
-    let (s, flag) = (sim.clone(), sent.clone());
-    let sending = tokio::spawn(async move {
-        let _done = Done(flag);
-        s.push_due().await
-    });
-    let drained = drain(db, now, &sent, summary).await;
+    let s = sim.clone();
+    let sending = tokio::spawn(async move { s.push_due().await });
+    let drained = drain(db, now, &sending, summary).await;
     let pushed = sending
         .await
         .map_err(|e| CampaignError::Simulator(e.to_string()))?;
@@ -141,26 +136,17 @@ pub async fn turn(
     Ok(())
 }
 
-/// Sets its flag when dropped: when the pushes are all answered, or their task failed.
-struct Done(Arc<AtomicBool>);
-
-impl Drop for Done {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::Release);
-    }
-}
-
-/// Applies stored pushes a page at a time until `sent` is set and the inbox is empty: a page
-/// read after `sent` was seen set holds every push of the turn (a receiver answers only once
-/// its push is stored).
+/// Applies stored pushes a page at a time until `sending` has finished and the inbox is empty:
+/// a page read after it was seen finished holds every push of the turn (a receiver answers
+/// only once its push is stored).
 async fn drain(
     db: &Arc<Db>,
     now: DateTime<Utc>,
-    sent: &AtomicBool,
+    sending: &tokio::task::JoinHandle<PushCounts>,
     summary: &mut PushSummary,
 ) -> Result<()> {
     loop {
-        let finished = sent.load(Ordering::Acquire);
+        let finished = sending.is_finished();
         let page = if finished {
             INBOX_PAGE
         } else {

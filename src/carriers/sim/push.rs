@@ -129,9 +129,20 @@ impl PartBody {
             PartBody::Ready(v) => v,
             PartBody::Scans { number, history } => match (carrier, history.last()) {
                 (Carrier::Ups, Some(newest)) => wire::ups_alert(&number, newest),
-                (Carrier::Fedex, _) => wire::fedex_result(&number, &history),
+                (Carrier::Fedex, _) => serde_json::to_value(wire::fedex_result(&number, &history))
+                    .unwrap_or(Value::Null),
                 _ => wire::dhl_shipment(&number, &history),
             },
+        }
+    }
+
+    /// An entry of a FedEx body, serialized straight from the scans.
+    fn fedex(&self) -> wire::FedexAnswer<'_> {
+        match self {
+            PartBody::Ready(v) => wire::FedexAnswer::Other(v.clone()),
+            PartBody::Scans { number, history } => {
+                wire::FedexAnswer::Found(wire::fedex_result(number, history))
+            }
         }
     }
 }

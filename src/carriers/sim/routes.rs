@@ -12,8 +12,8 @@ use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::{self, Responder, Response};
 use rocket::serde::json::Json;
 use rocket::{get, post, routes, Build, Rocket, State};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use super::timeline::{Rng, SimEvent};
 use super::{wire, Fault, Sim};
@@ -45,6 +45,11 @@ pub(super) fn build(addr: SocketAddr, sim: Arc<Sim>) -> Rocket<Build> {
         .mount("/", super::sub_routes::routes())
 }
 
+/// The simulator's bodies are values and plain structs: their serialization cannot fail.
+fn to_json(v: &impl Serialize) -> String {
+    serde_json::to_string(v).expect("the simulator's bodies serialize")
+}
+
 /// A JSON reply, with `Retry-After` when rate limiting.
 pub(super) struct Reply {
     status: Status,
@@ -53,21 +58,21 @@ pub(super) struct Reply {
 }
 
 impl Reply {
-    pub(super) fn json(status: Status, v: &Value) -> Reply {
+    pub(super) fn json(status: Status, v: &impl Serialize) -> Reply {
         Reply {
             status,
-            body: v.to_string(),
+            body: to_json(v),
             retry_after: None,
         }
     }
 
-    pub(super) fn ok(v: &Value) -> Reply {
+    pub(super) fn ok(v: &impl Serialize) -> Reply {
         Reply::json(Status::Ok, v)
     }
 
     /// The body cut in half: valid UTF-8, invalid JSON.
-    fn truncated(v: &Value) -> Reply {
-        let full = v.to_string();
+    fn truncated(v: &impl Serialize) -> Reply {
+        let full = to_json(v);
         let cut = (full.len() / 2..full.len())
             .find(|i| full.is_char_boundary(*i))
             .unwrap_or(0);
@@ -223,19 +228,20 @@ async fn fedex_track(
     if let Some(r) = misbehave(sim, fault).await {
         return r;
     }
-    let results: Vec<Value> = numbers
+    let results: Vec<wire::FedexAnswer> = numbers
         .iter()
         .enumerate()
         .map(|(i, n)| {
             let events = scans(sim, Carrier::Fedex, n, fault);
             if events.is_empty() || (i == 0 && fault == Some(Fault::SpuriousNotFound)) {
-                wire::fedex_not_found(n)
+                wire::FedexAnswer::Other(wire::fedex_not_found(n))
             } else {
-                wire::fedex_result(n, &events)
+                wire::FedexAnswer::Found(wire::fedex_result(n, &events))
             }
         })
         .collect();
-    let body = wire::fedex_body(&format!("sim-{}", sim.now().timestamp_millis()), results);
+    let transaction = format!("sim-{}", sim.now().timestamp_millis());
+    let body = wire::fedex_body(&transaction, results);
     if fault == Some(Fault::Malformed) {
         return Reply::truncated(&body);
     }

@@ -8,91 +8,13 @@ use serde_json::{json, Value};
 
 use super::timeline::{Milestone, Place, SimEvent};
 
+mod fedex;
+
+pub(crate) use fedex::{fedex_body, fedex_not_found, fedex_result, FedexAnswer};
+
 fn local(at: DateTime<Utc>, p: &Place) -> DateTime<FixedOffset> {
     let off = FixedOffset::east_opt(p.offset_min * 60).expect("offsets within a day");
     at.with_timezone(&off)
-}
-
-/// FedEx: (eventType, description, derivedStatusCode, exceptionDescription).
-fn fedex_words(m: Milestone) -> (&'static str, &'static str, &'static str, &'static str) {
-    use Milestone::*;
-    match m {
-        LabelCreated => ("OC", "Shipment information sent to FedEx", "IN", ""),
-        PickedUp => ("PU", "Picked up", "PU", ""),
-        DepartedOrigin => ("DP", "Left FedEx origin facility", "IT", ""),
-        ArrivedHub => ("AR", "Arrived at FedEx hub", "IT", ""),
-        InClearance => ("CP", "Clearance in progress", "IT", ""),
-        CustomsHold => (
-            "CD",
-            "Clearance delay",
-            "CD",
-            "Import documentation under review",
-        ),
-        ClearanceComplete => ("CC", "International shipment release - Import", "IT", ""),
-        DepartedHub => ("DP", "Departed FedEx hub", "IT", ""),
-        ArrivedDestination => ("AR", "At local FedEx facility", "IT", ""),
-        OutForDelivery => ("OD", "On FedEx vehicle for delivery", "OD", ""),
-        DeliveryAttempted => (
-            "DE",
-            "Delivery exception",
-            "DE",
-            "Customer not available or business closed",
-        ),
-        Delivered => ("DL", "Delivered", "DL", ""),
-        ReturningToSender => ("RS", "Returning package to shipper", "RS", ""),
-        ReturnedToSender => ("RS", "Returned to shipper", "RS", ""),
-    }
-}
-
-/// One number's entry of `completeTrackResults`, newest scan first.
-pub(crate) fn fedex_result(number: &str, events: &[SimEvent]) -> Value {
-    let scans: Vec<Value> = events
-        .iter()
-        .rev()
-        .map(|e| {
-            let (kind, text, derived, exception) = fedex_words(e.milestone);
-            json!({
-                "date": local(e.at, &e.place).to_rfc3339(),
-                "eventType": kind,
-                "eventDescription": text,
-                "exceptionCode": if exception.is_empty() { "" } else { "X1" },
-                "exceptionDescription": exception,
-                "scanLocation": {
-                    "city": e.place.city,
-                    "stateOrProvinceCode": e.place.region,
-                    "countryCode": e.place.country,
-                    "residential": false
-                },
-                "derivedStatusCode": derived,
-            })
-        })
-        .collect();
-    let latest = events.last().map(|e| fedex_words(e.milestone));
-    json!({
-        "trackingNumber": number,
-        "trackResults": [{
-            "trackingNumberInfo": { "trackingNumber": number, "carrierCode": "FDXE" },
-            "latestStatusDetail": latest.map(|(k, t, d, _)| json!({"code": k, "derivedCode": d, "description": t})),
-            "scanEvents": scans,
-        }]
-    })
-}
-
-pub(crate) fn fedex_not_found(number: &str) -> Value {
-    json!({
-        "trackingNumber": number,
-        "trackResults": [{
-            "trackingNumberInfo": { "trackingNumber": number, "trackingNumberUniqueId": "", "carrierCode": "" },
-            "error": {
-                "code": "TRACKING.TRACKINGNUMBER.NOTFOUND",
-                "message": "Tracking number cannot be found. Please correct the tracking number and try again."
-            }
-        }]
-    })
-}
-
-pub(crate) fn fedex_body(transaction: &str, results: Vec<Value>) -> Value {
-    json!({ "transactionId": transaction, "output": { "completeTrackResults": results } })
 }
 
 /// UPS: (type, code, description).

@@ -1,15 +1,12 @@
-//! Group commit for check-ins: one writer thread takes every check-in waiting in the queue,
-//! decides them in order inside one transaction, commits once (one fsync), then answers each.
-//! Under load many check-ins share one commit; alone, a check-in commits at once.
-//! Every answer is sent only after its commit: an acknowledged check-in is durable.
+//! Group commit for check-ins (see [`super::group_commit`]): the writer thread decides every
+//! waiting check-in in order inside one transaction, commits once, then answers each. Every
+//! answer is sent only after its commit: an acknowledged check-in is durable.
 
-use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
-
-use tokio::sync::oneshot;
 
 use super::checkin::{record_all, CheckinResult, NamedScan, Recorded, Scan, Station};
 use super::errors::CheckinError;
+use super::group_commit::{GroupCommit, GroupError};
 use super::Result;
 use chrono::{DateTime, Utc};
 
@@ -21,16 +18,10 @@ use crate::storage::Db;
 /// Most check-ins sharing one commit.
 pub const MAX_GROUP: usize = 256;
 
-struct Job {
-    scan: Scan,
-    who: Station,
-    reply: oneshot::Sender<Result<(Recorded, Arc<Election>)>>,
-}
-
 /// The handle web handlers submit check-ins to. Dropping every handle stops the thread.
 #[derive(Clone)]
 pub struct CheckinQueue {
-    jobs: Sender<Job>,
+    writer: GroupCommit<(Scan, Station), (Recorded, Arc<Election>)>,
     clock: SharedClock,
 }
 
@@ -49,14 +40,15 @@ impl CheckinQueue {
 
     /// Starts the writer thread over `db`, stamping check-ins with `clock`'s time.
     pub fn on_clock(db: Arc<Db>, max_group: usize, clock: SharedClock) -> CheckinQueue {
-        let max_group = max_group.max(1);
-        let (jobs, rx) = mpsc::channel();
         let writer_clock = clock.clone();
-        std::thread::Builder::new()
-            .name("checkin-writer".into())
-            .spawn(move || writer(db, rx, max_group, writer_clock))
-            .expect("spawn check-in writer");
-        CheckinQueue { jobs, clock }
+        let work = move |tx: &rusqlite::Transaction, jobs: &[(Scan, Station)]| {
+            let scans = jobs.iter().map(|(scan, who)| (scan, who));
+            let (recorded, e) = record_all(tx, scans, || writer_clock.now())?;
+            let e = Arc::new(e);
+            Ok(recorded.into_iter().map(|r| (r, e.clone())).collect())
+        };
+        let writer = GroupCommit::start("checkin-writer", db, max_group, Box::new(work));
+        CheckinQueue { writer, clock }
     }
 
     /// The clock verdicts are stamped with (the web app shows the same time).
@@ -91,49 +83,16 @@ impl CheckinQueue {
 
     async fn decide(&self, scan: Scan, who: Station) -> Result<CheckinResult> {
         let arrived = std::time::Instant::now();
-        let (reply, answer) = oneshot::channel();
-        self.jobs
-            .send(Job {
-                scan,
-                who: who.clone(),
-                reply,
-            })
-            .map_err(|_| CheckinError::Stopped("la recepción se está cerrando"))?;
-        let (recorded, election) = answer
-            .await
-            .map_err(|_| CheckinError::Stopped("la recepción se detuvo"))??;
+        let (recorded, election) =
+            self.writer
+                .submit((scan, who.clone()))
+                .await
+                .map_err(|e| match e {
+                    GroupError::Stopped => CheckinError::Stopped("la recepción se detuvo"),
+                    GroupError::Failed(msg) => CheckinError::Failed(msg),
+                })?;
         let answer = recorded.answer(&election, &who);
         crate::metrics::global().checkin(answer.outcome.as_str(), arrived.elapsed().as_secs_f64());
         Ok(answer)
-    }
-}
-
-fn writer(db: Arc<Db>, rx: Receiver<Job>, max_group: usize, clock: SharedClock) {
-    while let Ok(first) = rx.recv() {
-        let mut group = vec![first];
-        while group.len() < max_group {
-            match rx.try_recv() {
-                Ok(job) => group.push(job),
-                Err(_) => break,
-            }
-        }
-        let scans = group.iter().map(|j| (&j.scan, &j.who));
-        let outcome = db.write(|tx| record_all(tx, scans, || clock.now()));
-        match outcome {
-            Ok((results, e)) => {
-                let e = Arc::new(e);
-                for (job, r) in group.into_iter().zip(results) {
-                    let _ = job.reply.send(Ok((r, e.clone())));
-                }
-            }
-            Err(e) => {
-                let msg = e.to_string();
-                for job in group {
-                    let _ = job
-                        .reply
-                        .send(Err(CheckinError::Failed(msg.clone()).into()));
-                }
-            }
-        }
     }
 }

@@ -9,21 +9,56 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use rusqlite::Transaction;
 
+use super::errors::TaskError;
+use super::group_commit::{GroupCommit, GroupError};
 use super::sync::record::apply_events;
 use super::sync::PassReport;
 use super::{Actor, Result};
 use crate::carriers::push::{self, Push};
-use crate::carriers::NumberResult;
+use crate::carriers::{CallError, NumberResult};
 use crate::domain::tracking::schedule::{self, spread, PollContext};
 use crate::domain::tracking::{Carrier, LegState};
 use crate::storage::tracking::DueLeg;
 use crate::storage::{inbox, subscriptions, Db};
 
-/// Stores a push that passed its authenticity check; its inbox id.
-pub fn store(db: &Db, carrier: Carrier, body: &[u8], now: DateTime<Utc>) -> Result<i64> {
-    let id = db.write(|tx| inbox::insert(tx, carrier, body, now))?;
-    crate::metrics::global().push_received(now);
-    Ok(id)
+/// A push to store: its carrier, raw body, and when it arrived.
+pub type ToStore = (Carrier, Vec<u8>, DateTime<Utc>);
+
+/// The receivers' writer: pushes that arrive together share one commit (a carrier's burst of
+/// webhooks is one transaction, not one fsync each), and each is answered after it.
+#[derive(Clone)]
+pub struct InboxWriter(GroupCommit<ToStore, i64>);
+
+/// Most pushes sharing one commit.
+pub const MAX_STORE_GROUP: usize = 256;
+
+impl InboxWriter {
+    /// Starts the writer thread over `db`.
+    pub fn start(db: Arc<Db>) -> InboxWriter {
+        let work = |tx: &Transaction, jobs: &[ToStore]| {
+            jobs.iter()
+                .map(|(carrier, body, at)| Ok(inbox::insert(tx, *carrier, body, *at)?))
+                .collect()
+        };
+        InboxWriter(GroupCommit::start(
+            "inbox-writer",
+            db,
+            MAX_STORE_GROUP,
+            Box::new(work),
+        ))
+    }
+
+    /// Stores a push that passed its authenticity check; its inbox id, once committed.
+    pub async fn store(&self, carrier: Carrier, body: Vec<u8>, now: DateTime<Utc>) -> Result<i64> {
+        let id = self.0.submit((carrier, body, now)).await.map_err(|e| {
+            TaskError::Interrupted(match e {
+                GroupError::Stopped => "el buzón de pushes se detuvo".into(),
+                GroupError::Failed(msg) => msg,
+            })
+        })?;
+        crate::metrics::global().push_received(now);
+        Ok(id)
+    }
 }
 
 /// What one run of the worker did.
@@ -40,17 +75,25 @@ pub struct InboxReport {
 }
 
 /// Applies up to `limit` pending pushes, oldest first, in one transaction (a reader's page
-/// cache survives a page of pushes, not one write per push).
+/// cache survives a page of pushes, not one write per push). The bodies are read before the
+/// transaction begins: the hooks' receivers store while a page is parsed.
 pub fn process(db: &Db, actor: &Actor, now: DateTime<Utc>, limit: usize) -> Result<InboxReport> {
     let items = db.read(|c| inbox::pending(c, limit))?;
     let mut report = InboxReport::default();
     if items.is_empty() {
         return Ok(report);
     }
+    let parsed: Vec<_> = items
+        .into_iter()
+        .map(|item| {
+            let push = push::parse(item.carrier, &item.body);
+            (item.id, item.carrier, push)
+        })
+        .collect();
     db.write(|tx| {
-        for item in items {
+        for (id, carrier, push) in parsed {
             report.pushes += 1;
-            apply_item(tx, item, actor, now, &mut report)?;
+            apply_item(tx, (id, carrier), push, actor, now, &mut report)?;
         }
         Ok::<_, super::OpsError>(())
     })?;
@@ -70,20 +113,17 @@ pub fn forget_applied(db: &Db, now: DateTime<Utc>) -> Result<usize> {
 /// One stored push: kept as malformed, a DHL validation secret noted, or its events applied.
 fn apply_item(
     tx: &Transaction,
-    item: inbox::InboxItem,
+    (id, carrier): (i64, Carrier),
+    parsed: std::result::Result<Push, CallError>,
     actor: &Actor,
     now: DateTime<Utc>,
     report: &mut InboxReport,
 ) -> Result<()> {
-    match push::parse(item.carrier, &item.body) {
+    match parsed {
         Err(e) => {
-            log::warn!(
-                "push {} de {} mal formado, se guarda: {e}",
-                item.id,
-                item.carrier
-            );
+            log::warn!("push {id} de {carrier} mal formado, se guarda: {e}");
             report.malformed += 1;
-            inbox::mark_malformed(tx, item.id, &e.to_string(), now)?;
+            inbox::mark_malformed(tx, id, &e.to_string(), now)?;
         }
         Ok(Push::DhlValidation {
             subscription_id,
@@ -92,11 +132,11 @@ fn apply_item(
             if !subscriptions::set_challenge(tx, &subscription_id, &secret, now)? {
                 log::warn!("validación de DHL para una suscripción desconocida");
             }
-            inbox::mark_done(tx, item.id, 0, now)?;
+            inbox::mark_done(tx, id, 0, now)?;
             report.validations += 1;
         }
         Ok(Push::Events(tracked)) => {
-            apply_push(tx, item.id, item.carrier, tracked, actor, now, report)?;
+            apply_push(tx, id, carrier, tracked, actor, now, report)?;
         }
     }
     Ok(())

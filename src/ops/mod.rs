@@ -17,6 +17,7 @@ pub mod dossier;
 pub mod election;
 pub mod election_cutoff;
 pub mod errors;
+pub mod group_commit;
 pub mod guias;
 pub mod import;
 pub mod inbox;

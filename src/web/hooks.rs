@@ -17,13 +17,15 @@ use super::App;
 use crate::carriers::config::Secret;
 use crate::carriers::push::{self, HooksConfig, MAX_PUSH_BYTES};
 use crate::domain::tracking::Carrier;
+use crate::ops::inbox::InboxWriter;
+use crate::storage::Db;
 
 /// The figment key holding the receivers' secrets (tests and benchmarks set them there);
 /// without it they come from the environment (`carriers::push`).
 pub const FIGMENT_KEY: &str = "pep_hooks";
 
-/// The receivers' settings, in managed state.
-pub struct Receivers(pub HooksConfig);
+/// The receivers' settings and their store, in managed state.
+pub struct Receivers(pub HooksConfig, pub InboxWriter);
 
 #[derive(serde::Deserialize, Default)]
 struct FromFigment {
@@ -33,17 +35,19 @@ struct FromFigment {
     public_url: Option<String>,
 }
 
-/// The receivers' settings under `figment` ([`FIGMENT_KEY`]), else from the environment.
-pub fn receivers(figment: &rocket::figment::Figment) -> Receivers {
-    match figment.extract_inner::<FromFigment>(FIGMENT_KEY) {
-        Ok(f) => Receivers(HooksConfig {
+/// The receivers' settings under `figment` ([`FIGMENT_KEY`]), else from the environment, and
+/// the writer that stores their pushes in `db`.
+pub fn receivers(figment: &rocket::figment::Figment, db: Arc<Db>) -> Receivers {
+    let config = match figment.extract_inner::<FromFigment>(FIGMENT_KEY) {
+        Ok(f) => HooksConfig {
             ups_credential: f.ups_credential.map(Secret::new),
             fedex_secret: f.fedex_secret.map(Secret::new),
             dhl_token: f.dhl_token.map(Secret::new),
             public_url: f.public_url,
-        }),
-        Err(_) => Receivers(HooksConfig::from_env()),
-    }
+        },
+        Err(_) => HooksConfig::from_env(),
+    };
+    Receivers(config, InboxWriter::start(db))
 }
 
 pub fn routes() -> Vec<Route> {
@@ -100,17 +104,8 @@ async fn receive(
         log::warn!("aviso de {} sin autenticar: rechazado", carrier.label());
         return refuse(Status::Unauthorized, "firma o credencial inválida");
     }
-    let (db, now) = (Arc::clone(&app.db), app.clock.now());
-    let stored = rocket::tokio::task::spawn_blocking(move || {
-        crate::ops::inbox::store(&db, carrier, &bytes, now)
-    })
-    .await;
-    match stored {
-        Ok(Ok(id)) => (Status::Ok, Json(json!({ "status": "stored", "id": id }))),
-        Ok(Err(e)) => {
-            log::error!("aviso de {} no guardado: {e}", carrier.label());
-            refuse(Status::ServiceUnavailable, "no se pudo guardar el aviso")
-        }
+    match receivers.1.store(carrier, bytes, app.clock.now()).await {
+        Ok(id) => (Status::Ok, Json(json!({ "status": "stored", "id": id }))),
         Err(e) => {
             log::error!("aviso de {} no guardado: {e}", carrier.label());
             refuse(Status::ServiceUnavailable, "no se pudo guardar el aviso")

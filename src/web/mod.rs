@@ -127,7 +127,7 @@ pub fn build_with(
     let secure_cookies = secure_cookies(&figment);
     let documents = DocStore::new(db.clone(), secrets.code_key);
     let (page_clock, page_db) = (checkins.clock(), db.clone());
-    let receivers = hooks::receivers(&figment);
+    let receivers = hooks::receivers(&figment, db.clone());
     rocket::custom(figment)
         .manage(receivers)
         .manage(App {

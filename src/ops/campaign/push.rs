@@ -19,9 +19,10 @@ use crate::carriers::sim::{PushCounts, PushFaults, PushSettings, Sim};
 use crate::ops::{inbox, subscriptions, Actor};
 use crate::storage::Db;
 
-/// Pushes applied by the inbox worker in one transaction while pushes keep arriving (a
-/// receiver waits for the writer at most one page), and once they have all arrived.
-const INBOX_PAGE_SENDING: usize = 16;
+/// Pushes applied by the inbox worker in one transaction while pushes keep arriving (the
+/// receivers' group commit waits for the writer at most one page; larger pages share more of
+/// a commit's pages), and once they have all arrived.
+const INBOX_PAGE_SENDING: usize = 128;
 const INBOX_PAGE: usize = 500;
 /// Legs the subscriber takes per carrier and turn (all of a national campaign's at once).
 const SUBSCRIBE_PAGE: usize = 10_000_000;

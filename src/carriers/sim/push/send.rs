@@ -19,8 +19,9 @@ use crate::domain::tracking::Carrier;
 pub const FEDEX_PACK: usize = 30;
 /// Shipments packed in one DHL body at most.
 pub const DHL_PACK: usize = 10;
-/// Requests in flight at once.
-const IN_FLIGHT: usize = 8;
+/// Requests in flight at once (a carrier delivers its webhooks concurrently; enough that the
+/// app's inbox always has a page of pushes waiting while it applies the previous one).
+const IN_FLIGHT: usize = 64;
 
 /// What one round of pushing did: requests answered 2xx, and refused or unreachable.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -77,19 +78,20 @@ fn request(group: Vec<Part>, settings: &PushSettings, seq: u64) -> Request {
         first.auth.clone(),
         first.forged,
     );
-    let body: Value = if first.alone {
-        group
+    let body = if first.alone {
+        let v = group
             .into_iter()
             .next()
-            .map_or(Value::Null, |p| p.body.render(carrier))
+            .map_or(Value::Null, |p| p.body.render(carrier));
+        v.to_string().into_bytes()
+    } else if carrier == Carrier::Fedex {
+        let results = group.iter().map(|p| p.body.fedex()).collect();
+        serde_json::to_vec(&wire::fedex_body(&format!("push-{seq}"), results))
+            .expect("the simulator's bodies serialize")
     } else {
-        let values: Vec<Value> = group.into_iter().map(|p| p.body.render(carrier)).collect();
-        match carrier {
-            Carrier::Fedex => wire::fedex_body(&format!("push-{seq}"), values),
-            _ => wire::dhl_shipments(values),
-        }
+        let values = group.into_iter().map(|p| p.body.render(carrier)).collect();
+        wire::dhl_shipments(values).to_string().into_bytes()
     };
-    let body = body.to_string().into_bytes();
     let mut headers = vec![("Content-Type".to_string(), "application/json".to_string())];
     match carrier {
         Carrier::Fedex => {

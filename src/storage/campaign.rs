@@ -25,10 +25,10 @@ pub fn is_empty(conn: &Connection) -> Result<bool> {
 /// Active PEPs in a batch that have no courier leg yet, with their elector's country.
 pub fn peps_without_guias(conn: &Connection) -> Result<Vec<(PepId, String)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT p.pep_id, p.country FROM peps p
+        "SELECT p.pep_id, p.country FROM guia_wanted g JOIN peps p ON p.id = g.pep
           WHERE p.voided_at IS NULL AND p.batch_id IS NOT NULL
             AND NOT EXISTS (SELECT 1 FROM legs l WHERE l.pep = p.id)
-          ORDER BY p.id",
+          ORDER BY g.pep",
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -183,3 +183,6 @@ pub fn lookup_sample(conn: &Connection, size: i64) -> Result<Vec<(String, String
     let rows = stmt.query_map([size.max(1)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+#[cfg(test)]
+mod tests;

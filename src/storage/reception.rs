@@ -53,8 +53,10 @@ pub fn accepted(conn: &Connection, pep: i64) -> Result<bool> {
 /// Code ids of envelopes the carrier delivered back that nobody has scanned yet.
 pub fn returned_unscanned(conn: &Connection, limit: i64) -> Result<Vec<CodeId>> {
     let mut stmt = conn.prepare_cached(
-        // Among the PEPs coming back (their stage's index), not among every delivered return.
-        "SELECT p.code_id FROM peps p CROSS JOIN legs l ON l.pep = p.id AND l.direction = 'return'
+        // Among the delivered, unscanned returns kept by triggers (migration 0018), not among
+        // every PEP coming back.
+        "SELECT p.code_id FROM checkin_wanted w CROSS JOIN peps p ON p.id = w.pep
+           CROSS JOIN legs l ON l.pep = p.id AND l.direction = 'return'
          WHERE p.stage = 'returning' AND l.status = 'delivered' AND p.voided_at IS NULL
            AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.pep = p.id)
          LIMIT ?1",

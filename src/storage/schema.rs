@@ -19,6 +19,7 @@ const SQL: &[&str] = &[
     include_str!("../../db/migrations/0015_outbox_handed.sql"),
     include_str!("../../db/migrations/0016_notice_scans.sql"),
     include_str!("../../db/migrations/0017_scale_indexes.sql"),
+    include_str!("../../db/migrations/0018_work_sets.sql"),
 ];
 
 /// How many migrations this build knows (a database made by it has this `user_version`).

@@ -3,7 +3,6 @@
 //! the undeliverable PEPs put through the to-reissue queue into new batches.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -102,9 +101,7 @@ pub fn assign_guias(db: &Db, mix: &CarrierMix, serial: u64, now: DateTime<Utc>) 
     Ok(n)
 }
 
-/// Prints every document of each batch into `DIR/lotes/lote-ID/`, a batch per core at a time
-/// (rendering is the work; the database is only read, and the print audited); the number of
-/// files.
+/// Prints every document of each batch into `DIR/lotes/lote-ID/`; the number of files.
 pub fn print(
     db: &Db,
     key: &[u8; 32],
@@ -112,23 +109,11 @@ pub fn print(
     dir: &Path,
     now: DateTime<Utc>,
 ) -> Result<usize> {
-    let next = AtomicUsize::new(0);
-    let one_printer = || -> Result<()> {
-        let actor = Actor::system();
-        while let Some(id) = batches.get(next.fetch_add(1, Ordering::Relaxed)) {
-            let to = dir.join("lotes").join(format!("lote-{id}"));
-            ops::documents::write(db, key, *id, &to, LabelLayout::LetterSheet, &actor, now)?;
-        }
-        Ok(())
-    };
-    let printers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    std::thread::scope(|s| {
-        let running: Vec<_> = (0..printers).map(|_| s.spawn(one_printer)).collect();
-        // A printer that panicked is a bug: its panic goes on here.
-        running
-            .into_iter()
-            .try_for_each(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-    })?;
+    let actor = Actor::system();
+    for id in batches {
+        let to = dir.join("lotes").join(format!("lote-{id}"));
+        ops::documents::write(db, key, *id, &to, LabelLayout::LetterSheet, &actor, now)?;
+    }
     Ok(batches.len() * 3)
 }
 

@@ -48,8 +48,10 @@ BEGIN
 END;
 
 -- Return envelopes the carrier delivered to INE that have no check-in yet (the reception's
--- "delivered, not scanned"): filled when a return leg becomes delivered, emptied by the
--- PEP's check-in, by voiding it (`peps_wanted_voided` above), or if the leg is delivered no more (its number changed).
+-- "delivered, not scanned"): filled when a return leg becomes (or is written) delivered,
+-- emptied by the PEP's check-in, by voiding it (`peps_wanted_voided` above), or when the leg
+-- is delivered no more (its number changed). SQLite triggers fire on one event each, so the
+-- insert and the update of a leg repeat the same body.
 CREATE TABLE checkin_wanted (
     pep INTEGER PRIMARY KEY REFERENCES peps(id) ON DELETE CASCADE
 ) STRICT;

@@ -25,7 +25,12 @@ use crate::storage::Db;
 pub const FIGMENT_KEY: &str = "pep_hooks";
 
 /// The receivers' settings and their store, in managed state.
-pub struct Receivers(pub HooksConfig, pub InboxWriter);
+pub struct Receivers {
+    /// The secrets each carrier's pushes are checked against.
+    pub config: HooksConfig,
+    /// Stores authentic pushes, sharing commits (see `ops::inbox::InboxWriter`).
+    pub inbox: InboxWriter,
+}
 
 #[derive(serde::Deserialize, Default)]
 struct FromFigment {
@@ -47,7 +52,10 @@ pub fn receivers(figment: &rocket::figment::Figment, db: Arc<Db>) -> Receivers {
         },
         Err(_) => HooksConfig::from_env(),
     };
-    Receivers(config, InboxWriter::start(db))
+    Receivers {
+        config,
+        inbox: InboxWriter::start(db),
+    }
 }
 
 pub fn routes() -> Vec<Route> {
@@ -100,11 +108,11 @@ async fn receive(
         Err(_) => return refuse(Status::BadRequest, "cuerpo ilegible"),
     };
     let header = |name: &str| headers.0.get_one(name).map(str::to_string);
-    if !push::authentic(&receivers.0, carrier, header, &bytes) {
+    if !push::authentic(&receivers.config, carrier, header, &bytes) {
         log::warn!("aviso de {} sin autenticar: rechazado", carrier.label());
         return refuse(Status::Unauthorized, "firma o credencial inválida");
     }
-    match receivers.1.store(carrier, bytes, app.clock.now()).await {
+    match receivers.inbox.store(carrier, bytes, app.clock.now()).await {
         Ok(id) => (Status::Ok, Json(json!({ "status": "stored", "id": id }))),
         Err(e) => {
             log::error!("aviso de {} no guardado: {e}", carrier.label());

@@ -102,7 +102,7 @@ impl Hooks {
 
 /// One turn of pushed tracking at `now`, its steps timed in `phases`: the subscriber, then
 /// the simulator's pushes with the inbox worker applying what was stored meanwhile (a
-/// receiver stores and answers; the worker keeps up on the other core), until both are done.
+/// receiver stores and answers; the worker applies page after page), until both are done.
 pub async fn turn(
     db: &Arc<Db>,
     clients: &Carriers,

@@ -6,6 +6,7 @@
 pub mod addresses;
 pub mod audit;
 pub mod campaign;
+mod checkpoints;
 pub mod copies;
 pub mod depths;
 pub mod doc_cache;
@@ -69,6 +70,8 @@ pub struct Db {
     readers: Mutex<Vec<Connection>>,
     /// The key file beside the database, read when a secret is first needed.
     secrets: Arc<keys::LazySecrets>,
+    /// Rehearsals only: checkpoints on a thread of their own.
+    checkpointer: Option<checkpoints::Checkpointer>,
 }
 
 impl std::fmt::Debug for Db {
@@ -104,6 +107,7 @@ impl Db {
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
             secrets,
+            checkpointer: None,
         })
     }
 
@@ -112,13 +116,23 @@ impl Db {
     /// nothing; a power cut may lose the last commits, which a drill simply runs again. A
     /// real election's database is always opened with [`Db::open`] (every commit durable).
     pub fn open_rehearsal(path: &Path) -> Result<Db> {
-        let db = Db::open(path)?;
+        let mut db = Db::open(path)?;
         let writer = lock(&db.writer);
         writer.pragma_update(None, "synchronous", "NORMAL")?;
-        // Checkpoints every 16,000 WAL pages (64 MiB) instead of SQLite's 1,000: a page that
-        // many commits change (a leg index's hot end, `stage_counts`) is copied back once.
+        // The writer checkpoints every 16,000 WAL pages (64 MiB) instead of SQLite's 1,000 (a
+        // page that many commits change is copied back once), and finds most of them copied
+        // already by the checkpointer beside it, on the other core.
         writer.pragma_update(None, "wal_autocheckpoint", 16_000)?;
         drop(writer);
+        let side = connect(path)?;
+        side.pragma_update(None, "synchronous", "NORMAL")?;
+        let every = std::time::Duration::from_millis(50);
+        db.checkpointer = Some(checkpoints::Checkpointer::start(side, every).map_err(
+            |source| StorageError::Io {
+                path: path.to_path_buf(),
+                source,
+            },
+        )?);
         Ok(db)
     }
 

@@ -18,6 +18,7 @@ use crate::carriers::push::{self, Push};
 use crate::carriers::{CallError, NumberResult};
 use crate::domain::tracking::schedule::{self, spread, PollContext};
 use crate::domain::tracking::{Carrier, LegState};
+use crate::storage::audit::{self, Chain};
 use crate::storage::tracking::DueLeg;
 use crate::storage::{inbox, subscriptions, Db};
 
@@ -91,11 +92,13 @@ pub fn process(db: &Db, actor: &Actor, now: DateTime<Utc>, limit: usize) -> Resu
         })
         .collect();
     db.write(|tx| {
-        for (id, carrier, push) in parsed {
-            report.pushes += 1;
-            apply_item(tx, (id, carrier), push, actor, now, &mut report)?;
-        }
-        Ok::<_, super::OpsError>(())
+        audit::with_chain(tx, |chain| {
+            for (id, carrier, push) in parsed {
+                report.pushes += 1;
+                apply_item(chain, (id, carrier), push, actor, now, &mut report)?;
+            }
+            Ok::<_, super::OpsError>(())
+        })
     })?;
     Ok(report)
 }
@@ -112,13 +115,14 @@ pub fn forget_applied(db: &Db, now: DateTime<Utc>) -> Result<usize> {
 
 /// One stored push: kept as malformed, a DHL validation secret noted, or its events applied.
 fn apply_item(
-    tx: &Transaction,
+    chain: &mut Chain,
     (id, carrier): (i64, Carrier),
     parsed: std::result::Result<Push, CallError>,
     actor: &Actor,
     now: DateTime<Utc>,
     report: &mut InboxReport,
 ) -> Result<()> {
+    let tx = chain.tx();
     match parsed {
         Err(e) => {
             log::warn!("push {id} de {carrier} mal formado, se guarda: {e}");
@@ -136,14 +140,14 @@ fn apply_item(
             report.validations += 1;
         }
         Ok(Push::Events(tracked)) => {
-            apply_push(tx, id, carrier, tracked, actor, now, report)?;
+            apply_push(chain, id, carrier, tracked, actor, now, report)?;
         }
     }
     Ok(())
 }
 
 fn apply_push(
-    tx: &Transaction,
+    chain: &mut Chain,
     id: i64,
     carrier: Carrier,
     tracked: Vec<crate::carriers::Tracked>,
@@ -151,6 +155,7 @@ fn apply_push(
     now: DateTime<Utc>,
     report: &mut InboxReport,
 ) -> Result<()> {
+    let tx = chain.tx();
     let mut events = 0;
     for t in tracked {
         let NumberResult::Events(evs) = t.result else {
@@ -161,9 +166,8 @@ fn apply_push(
             continue;
         };
         let mut pass = PassReport::default();
-        let state = apply_events(tx, &leg, &evs, actor, now, &mut pass)?;
-        safety_net(tx, &leg, state, now)?;
-        subscriptions::touch_push(tx, leg.id, now)?;
+        let state = apply_events(chain, &leg, &evs, actor, now, &mut pass)?;
+        inbox::pushed(tx, leg.id, now, safety_net(&leg, state, now))?;
         report.new_events += pass.new_events;
         report.status_changes += pass.status_changes;
         events += evs.len();
@@ -173,10 +177,15 @@ fn apply_push(
 }
 
 /// A push arrived: a pushed leg's safety-net poll moves on from now (a gap in pushes is what
-/// brings it); a leg not (or no longer) pushed keeps its polling schedule.
-fn safety_net(tx: &Transaction, leg: &DueLeg, state: LegState, now: DateTime<Utc>) -> Result<()> {
+/// brings it): its next poll and since when its status holds. A leg not (or no longer)
+/// pushed keeps its polling schedule (`None`).
+fn safety_net(
+    leg: &DueLeg,
+    state: LegState,
+    now: DateTime<Utc>,
+) -> Option<(Option<DateTime<Utc>>, DateTime<Utc>)> {
     if !leg.pushed(now) {
-        return Ok(());
+        return None;
     }
     let since = if state.status != leg.state.status {
         now
@@ -191,7 +200,7 @@ fn safety_net(tx: &Transaction, leg: &DueLeg, state: LegState, now: DateTime<Utc
     };
     let polled_today = schedule::fetches_today(leg.poll_day, leg.polls_today, now);
     let next = schedule::next_poll_pushed(&ctx, now, polled_today, spread(leg.id));
-    Ok(inbox::reschedule(tx, leg.id, next, since)?)
+    Some((next, since))
 }
 
 /// Pushes the worker applies at a time.

@@ -86,7 +86,12 @@ pub struct Chain<'t> {
     appended: bool,
 }
 
-impl Chain<'_> {
+impl<'t> Chain<'t> {
+    /// The transaction the chain is appended in.
+    pub fn tx(&self) -> &'t Transaction<'t> {
+        self.tx
+    }
+
     /// Appends one record after the last one; returns its sequence number.
     pub fn append(&mut self, entry: &AuditEntry, now: DateTime<Utc>) -> Result<i64> {
         let mut rec = AuditRecord {

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use super::tracking::{raw_due, to_due, DueLeg, DUE_SELECT};
+use super::tracking::{due_select, raw_due, to_due, DueLeg};
 use super::{ts, Result};
 use crate::domain::tracking::Carrier;
 
@@ -130,27 +130,38 @@ pub fn leg_by_number(
     carrier: Carrier,
     tracking: &str,
 ) -> Result<Option<DueLeg>> {
-    let sql = format!("{DUE_SELECT} WHERE l.carrier = ?1 AND l.tracking = ?2");
+    const SQL: &str = concat!(due_select!(), " WHERE l.carrier = ?1 AND l.tracking = ?2");
     let raw = conn
-        .prepare_cached(&sql)?
+        .prepare_cached(SQL)?
         .query_row(params![carrier, tracking], raw_due)
         .optional()?;
     Ok(raw.map(to_due))
 }
 
-/// A push moved a pushed leg's safety-net poll on (no fetch was made: the poll counters stay).
-pub fn reschedule(
+/// A push for `leg` arrived at `now`; for a pushed leg it also moves the safety-net poll on
+/// (`Some(next poll, or never; since)`). No fetch was made: the poll counters stay.
+pub fn pushed(
     tx: &Transaction,
     leg: i64,
-    next_poll_at: Option<DateTime<Utc>>,
-    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+    reschedule: Option<(Option<DateTime<Utc>>, DateTime<Utc>)>,
 ) -> Result<()> {
-    tx.prepare_cached("UPDATE leg_polls SET next_poll_at = ?2, since = ?3 WHERE leg = ?1")?
-        .execute(params![
-            leg,
-            next_poll_at.map_or(super::tracking::NEVER.to_string(), ts),
-            ts(since)
-        ])?;
+    match reschedule {
+        Some((next_poll_at, since)) => tx
+            .prepare_cached(
+                "UPDATE leg_polls SET last_push_at = ?2, next_poll_at = ?3, since = ?4
+                  WHERE leg = ?1",
+            )?
+            .execute(params![
+                leg,
+                ts(now),
+                next_poll_at.map_or(super::tracking::NEVER.to_string(), ts),
+                ts(since)
+            ])?,
+        None => tx
+            .prepare_cached("UPDATE leg_polls SET last_push_at = ?2 WHERE leg = ?1")?
+            .execute(params![leg, ts(now)])?,
+    };
     Ok(())
 }
 

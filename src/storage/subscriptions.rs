@@ -193,13 +193,6 @@ pub fn confirmed(
         .execute(params![external_id, state, expires, error, ts(now)])?)
 }
 
-/// A push for `leg` arrived at `now`.
-pub fn touch_push(tx: &Transaction, leg: i64, now: DateTime<Utc>) -> Result<()> {
-    tx.prepare_cached("UPDATE leg_subscriptions SET last_push_at = ?2 WHERE leg = ?1")?
-        .execute(params![leg, ts(now)])?;
-    Ok(())
-}
-
 type SubRow = (
     String,
     DateTime<Utc>,
@@ -212,8 +205,9 @@ type SubRow = (
 pub fn of_leg(conn: &Connection, leg: i64) -> Result<Option<Subscription>> {
     let row: Option<SubRow> = conn
         .prepare_cached(
-            "SELECT state, subscribed_at, expires_at, last_push_at, last_error
-               FROM leg_subscriptions WHERE leg = ?1",
+            "SELECT s.state, s.subscribed_at, s.expires_at, p.last_push_at, s.last_error
+               FROM leg_subscriptions s LEFT JOIN leg_polls p ON p.leg = s.leg
+              WHERE s.leg = ?1",
         )?
         .query_row([leg], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))

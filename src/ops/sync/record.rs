@@ -9,7 +9,7 @@ use crate::carriers::{CallError, NumberResult, Tracked};
 use crate::domain::tracking::schedule::{self, fetches_today, spread, PollContext};
 use crate::domain::tracking::{apply, Carrier, LegState, TrackingEvent};
 use crate::ops::{Actor, OpsError};
-use crate::storage::audit::{self, AuditEntry};
+use crate::storage::audit::{self, AuditEntry, Chain};
 use crate::storage::tracking::{self as store, DueLeg, PollRecord};
 use crate::storage::ts;
 
@@ -29,7 +29,27 @@ pub(in crate::ops) fn store_reply(
         Ok(r) => Ok(by_number(r)),
         Err(e) => Err(failure_text(&e)),
     };
-    for leg in legs {
+    audit::with_chain(tx, |chain| {
+        for leg in legs {
+            store_answer(chain, leg, &answers, attempts, actor, now, &mut report)?;
+        }
+        Ok::<_, OpsError>(())
+    })?;
+    Ok(report)
+}
+
+/// What the reply said about one leg, recorded.
+fn store_answer(
+    chain: &mut Chain,
+    leg: &DueLeg,
+    answers: &Result<std::collections::HashMap<String, NumberResult>, String>,
+    attempts: u32,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    report: &mut PassReport,
+) -> Result<(), OpsError> {
+    let tx = chain.tx();
+    {
         let answer = match &answers {
             Ok(map) => map
                 .get(&leg.tracking)
@@ -39,7 +59,7 @@ pub(in crate::ops) fn store_reply(
         };
         match answer {
             Ok(NumberResult::Events(events)) => {
-                record_events(tx, leg, &events, attempts, actor, now, &mut report)?
+                record_events(chain, leg, &events, attempts, actor, now, report)?
             }
             Ok(NumberResult::NotYetVisible) if !leg.visible => {
                 report.not_visible += 1;
@@ -51,18 +71,18 @@ pub(in crate::ops) fn store_reply(
                 "la paquetería dejó de mostrar un envío ya visible".into(),
                 attempts,
                 now,
-                &mut report,
+                report,
             )?,
             Ok(NumberResult::Failed(msg)) | Err(msg) => {
-                failed(tx, leg, msg, attempts, now, &mut report)?
+                failed(tx, leg, msg, attempts, now, report)?
             }
         }
     }
-    Ok(report)
+    Ok(())
 }
 
 fn record_events(
-    tx: &Transaction,
+    chain: &mut Chain,
     leg: &DueLeg,
     events: &[TrackingEvent],
     attempts: u32,
@@ -70,21 +90,22 @@ fn record_events(
     now: DateTime<Utc>,
     report: &mut PassReport,
 ) -> Result<(), OpsError> {
-    let state = apply_events(tx, leg, events, actor, now, report)?;
-    schedule_next(tx, leg, state, true, attempts, now)
+    let state = apply_events(chain, leg, events, actor, now, report)?;
+    schedule_next(chain.tx(), leg, state, true, attempts, now)
 }
 
 /// What a carrier said about a leg, by poll or by push: new events stored once, the leg's
-/// status moved by the domain rule (never back from a final one) and audited. The leg's state
-/// afterwards.
+/// status moved by the domain rule (never back from a final one) and audited on `chain`. The
+/// leg's state afterwards.
 pub(in crate::ops) fn apply_events(
-    tx: &Transaction,
+    chain: &mut Chain,
     leg: &DueLeg,
     events: &[TrackingEvent],
     actor: &Actor,
     now: DateTime<Utc>,
     report: &mut PassReport,
 ) -> Result<LegState, OpsError> {
+    let tx = chain.tx();
     let mut fresh = store::insert_new_events(tx, leg.id, events, now)?;
     fresh.sort_by_key(|e| e.at);
     let state = fresh
@@ -95,7 +116,7 @@ pub(in crate::ops) fn apply_events(
         store::set_leg_state(tx, leg.id, (leg.state.status, &state), last, now)?;
     }
     if state.status != leg.state.status {
-        audit_change(tx, leg, &state, actor, now)?;
+        audit_change(chain, leg, &state, actor, now)?;
         let (from, to) = (leg.state.status, state.status);
         crate::ops::notices::on_leg_change(tx, &leg.pep_id, leg.direction, from, to, now)?;
         report.status_changes += 1;
@@ -113,7 +134,7 @@ fn canonical(s: &LegState) -> Vec<u8> {
 }
 
 fn audit_change(
-    tx: &Transaction,
+    chain: &mut Chain,
     leg: &DueLeg,
     to: &LegState,
     actor: &Actor,
@@ -130,8 +151,7 @@ fn audit_change(
         to.status_at.map(ts).unwrap_or_default()
     );
     let (before, after) = (canonical(&leg.state), canonical(to));
-    audit::append(
-        tx,
+    chain.append(
         &AuditEntry {
             actor: actor.as_str(),
             action: "leg.status",

@@ -264,3 +264,35 @@ fn list_checks_accept_exactly_the_values_the_domain_writes() {
     assert!(!accepts("checkins", "outcome", "duplicate"));
     assert!(!accepts("legs", "direction", "inbound"));
 }
+
+#[test]
+fn migration_19_moves_each_legs_last_push_to_its_polling_row() {
+    let mut conn = Connection::open_in_memory().unwrap();
+    // The version before 0019 (the list's numbering skips some files).
+    let before = SQL.len() - 1;
+    assert!(SQL[before].contains("ALTER TABLE leg_polls ADD COLUMN last_push_at"));
+    migrations().to_version(&mut conn, before).unwrap();
+    conn.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         INSERT INTO legs (pep, direction, carrier, tracking, updated_at)
+         VALUES (1, 'outbound', 'fedex', 'A', 't'), (1, 'return', 'fedex', 'B', 't'),
+                (2, 'outbound', 'fedex', 'C', 't');
+         INSERT INTO leg_subscriptions (leg, state, subscribed_at, expires_at, last_push_at,
+                                        updated_at)
+         VALUES (1, 'active', 't', 'x', '2024-05-01T10:00:00.000Z', 't'),
+                (2, 'active', 't', 'x', NULL, 't');",
+    )
+    .unwrap();
+    migrations().to_latest(&mut conn).unwrap();
+    let pushed: Vec<(i64, Option<String>)> = conn
+        .prepare("SELECT leg, last_push_at FROM leg_polls ORDER BY leg")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let at = Some("2024-05-01T10:00:00.000Z".to_string());
+    assert_eq!(pushed, vec![(1, at), (2, None), (3, None)]);
+    let gone = conn.prepare("SELECT last_push_at FROM leg_subscriptions");
+    assert!(gone.is_err(), "the subscription keeps no copy of it");
+}

@@ -2,8 +2,6 @@
 //! picking the legs due for a poll, storing events once, moving a leg's status, keeping each
 //! leg's polling state and each carrier's calls per day.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
@@ -63,7 +61,10 @@ impl Cursor {
     }
 }
 
-pub(super) const DUE_SELECT: &str = "
+/// The columns of a [`DueLeg`], as a literal so that lookups build their SQL at compile time.
+macro_rules! due_select {
+    () => {
+        "
     SELECT l.id, p.pep_id, l.direction, l.carrier, l.tracking, l.status, l.status_at,
            (SELECT e.at FROM leg_events e WHERE e.leg = l.id AND e.status != 'unknown'
              ORDER BY e.at DESC LIMIT 1),
@@ -72,7 +73,12 @@ pub(super) const DUE_SELECT: &str = "
                                           AND o.status = 'delivered'),
            lp.next_poll_at,
            (SELECT s.expires_at FROM leg_subscriptions s WHERE s.leg = l.id AND s.state = 'active')
-      FROM leg_polls lp JOIN legs l ON l.id = lp.leg JOIN peps p ON p.id = l.pep";
+      FROM leg_polls lp JOIN legs l ON l.id = lp.leg JOIN peps p ON p.id = l.pep"
+    };
+}
+pub(crate) use due_select;
+
+pub(super) const DUE_SELECT: &str = due_select!();
 
 type RawDue = (
     i64,
@@ -197,45 +203,53 @@ pub fn count_due(
 
 /// Stores those of a leg's `events` not stored yet (the same leg, time, code, text and place
 /// count once, within `events` too); the new ones, in the order given. The leg's stored events
-/// are read once: a carrier repeats a shipment's whole history in every answer and push.
+/// are read once and compared in place (no copies): a carrier repeats a shipment's whole
+/// history in every answer and push, so most of `events` are already stored.
 pub fn insert_new_events<'a>(
     tx: &Transaction,
     leg: i64,
     events: &'a [TrackingEvent],
     now: DateTime<Utc>,
 ) -> Result<Vec<&'a TrackingEvent>> {
-    let mut known: HashSet<(String, String, String, String)> = tx
-        .prepare_cached("SELECT at, raw_code, raw_text, location FROM leg_events WHERE leg = ?1")?
-        .query_map([leg], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let times: Vec<String> = events.iter().map(|e| ts(e.at)).collect();
+    let mut known = vec![false; events.len()];
+    let mut stored = tx
+        .prepare_cached("SELECT at, raw_code, raw_text, location FROM leg_events WHERE leg = ?1")?;
+    let mut rows = stored.query([leg])?;
+    while let Some(r) = rows.next()? {
+        let text = |i| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
+        let (at, code, text, place) = (text(0)?, text(1)?, text(2)?, text(3)?);
+        for (i, e) in events.iter().enumerate() {
+            known[i] = known[i]
+                || (times[i] == at
+                    && e.raw_code == code
+                    && e.raw_text == text
+                    && e.location == place);
+        }
+    }
     let mut insert = tx.prepare_cached(
         "INSERT OR IGNORE INTO leg_events (leg, at, status, raw_code, raw_text, location, recorded_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
+    let recorded = ts(now);
     let mut fresh = Vec::new();
-    for e in events {
-        let key = (
-            ts(e.at),
-            e.raw_code.clone(),
-            e.raw_text.clone(),
-            e.location.clone(),
-        );
-        if known.contains(&key) {
+    for (i, e) in events.iter().enumerate() {
+        // A repeat inside `events` is caught by the unique key: it inserts nothing.
+        if known[i] {
             continue;
         }
         let n = insert.execute(params![
             leg,
-            key.0,
+            times[i],
             e.status.as_str(),
             e.raw_code,
             e.raw_text,
             e.location,
-            ts(now)
+            recorded
         ])?;
         if n == 1 {
             fresh.push(e);
         }
-        known.insert(key);
     }
     Ok(fresh)
 }

@@ -385,5 +385,26 @@ fn the_simulator_pushes_to_a_running_app_after_the_dhl_handshake_and_no_poll_fol
     assert!(moved >= 6, "only {moved} legs moved");
     let polls: u64 = Carrier::ALL.iter().map(|c| sim.track_calls(*c)).sum();
     assert_eq!(polls, polled, "no poll after the catch-up");
+    // Each leg a push moved remembers when its last push came, and its PEP page says so.
+    let remembered = scalar(
+        &app,
+        "SELECT count(*) FROM leg_polls WHERE last_push_at IS NOT NULL",
+    );
+    assert!(remembered as usize >= moved, "{remembered} of {moved}");
+    let said = app
+        .pep_ids(6)
+        .iter()
+        .flat_map(|p| {
+            let pep = pep_tracker::domain::pep::PepId::parse(p).unwrap();
+            let scope = pep_tracker::domain::scope::Scope::National;
+            let page = pep_tracker::ops::dossier::dossier(&app.db, &pep, &scope, None).unwrap();
+            page.legs.into_iter().map(|l| l.push)
+        })
+        .filter(|push| push.contains("; último push "))
+        .count();
+    assert!(
+        said >= moved,
+        "{said} legs show their last push, {moved} moved"
+    );
     rt.block_on(handle.shutdown());
 }

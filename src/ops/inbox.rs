@@ -1,5 +1,5 @@
 //! Pushed tracking, after the receiver stored it: storing a push (the only work a request
-//! does), and the inbox worker that applies stored pushes oldest first, each in its own
+//! does), and the inbox worker that applies stored pushes oldest first, a page of them per
 //! transaction, through the same recording path as polling (`sync::record::apply_events`):
 //! an event seen twice is stored once, an older one never moves a leg back, a final status
 //! never changes. A push that cannot be read is kept as malformed and the inbox moves on.

@@ -49,34 +49,30 @@ fn store_answer(
     report: &mut PassReport,
 ) -> Result<(), OpsError> {
     let tx = chain.tx();
-    {
-        let answer = match &answers {
-            Ok(map) => map
-                .get(&leg.tracking)
-                .cloned()
-                .ok_or_else(|| "la paquetería no respondió por este número".to_string()),
-            Err(msg) => Err(msg.clone()),
-        };
-        match answer {
-            Ok(NumberResult::Events(events)) => {
-                record_events(chain, leg, &events, attempts, actor, now, report)?
-            }
-            Ok(NumberResult::NotYetVisible) if !leg.visible => {
-                report.not_visible += 1;
-                schedule_next(tx, leg, leg.state, false, attempts, now)?;
-            }
-            Ok(NumberResult::NotYetVisible) => failed(
-                tx,
-                leg,
-                "la paquetería dejó de mostrar un envío ya visible".into(),
-                attempts,
-                now,
-                report,
-            )?,
-            Ok(NumberResult::Failed(msg)) | Err(msg) => {
-                failed(tx, leg, msg, attempts, now, report)?
-            }
+    let answer = match answers {
+        Ok(map) => map
+            .get(&leg.tracking)
+            .cloned()
+            .ok_or_else(|| "la paquetería no respondió por este número".to_string()),
+        Err(msg) => Err(msg.clone()),
+    };
+    match answer {
+        Ok(NumberResult::Events(events)) => {
+            record_events(chain, leg, &events, attempts, actor, now, report)?
         }
+        Ok(NumberResult::NotYetVisible) if !leg.visible => {
+            report.not_visible += 1;
+            schedule_next(tx, leg, leg.state, false, attempts, now)?;
+        }
+        Ok(NumberResult::NotYetVisible) => failed(
+            tx,
+            leg,
+            "la paquetería dejó de mostrar un envío ya visible".into(),
+            attempts,
+            now,
+            report,
+        )?,
+        Ok(NumberResult::Failed(msg)) | Err(msg) => failed(tx, leg, msg, attempts, now, report)?,
     }
     Ok(())
 }

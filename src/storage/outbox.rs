@@ -54,23 +54,6 @@ pub fn enqueue(tx: &Transaction, pep: i64, kind: NoticeKind, now: DateTime<Utc>)
         .execute(params![pep, kind, ts(now)])?)
 }
 
-/// As [`enqueue`], for the PEP with public id `pep`.
-pub fn enqueue_for(
-    tx: &Transaction,
-    pep: &PepId,
-    kind: NoticeKind,
-    now: DateTime<Utc>,
-) -> Result<usize> {
-    let row: Option<i64> = tx
-        .prepare_cached("SELECT id FROM peps WHERE pep_id = ?1")?
-        .query_row([pep], |r| r.get(0))
-        .optional()?;
-    match row {
-        Some(id) => enqueue(tx, id, kind, now),
-        None => Ok(0),
-    }
-}
-
 /// The PEPs whose outbound leg was delivered in (`?2`, `?1`] and that qualify for a reminder.
 const REMINDER_SCAN: &str = "
     SELECT p.id FROM legs l JOIN peps p ON p.id = l.pep

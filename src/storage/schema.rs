@@ -21,6 +21,7 @@ const SQL: &[&str] = &[
     include_str!("../../db/migrations/0017_scale_indexes.sql"),
     include_str!("../../db/migrations/0018_work_sets.sql"),
     include_str!("../../db/migrations/0019_push_on_polls.sql"),
+    include_str!("../../db/migrations/0020_leg_newest.sql"),
 ];
 
 /// How many migrations this build knows (a database made by it has this `user_version`).

@@ -45,14 +45,6 @@ pub fn refresh_stage(tx: &Transaction, peps: &[i64]) -> Result<usize> {
     Ok(changed)
 }
 
-/// Recomputes the stage of the PEP a leg belongs to.
-pub fn refresh_stage_of_leg(tx: &Transaction, leg: i64) -> Result<usize> {
-    let pep: i64 = tx
-        .prepare_cached("SELECT pep FROM legs WHERE id = ?1")?
-        .query_row([leg], |r| r.get(0))?;
-    refresh_stage(tx, &[pep])
-}
-
 /// PEPs by stage, entity and country.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct StageCount {

@@ -27,10 +27,10 @@ pub fn carrier_event(app: &TestApp, pep: &str, direction: &str, e: TrackingEvent
                 |r| r.get(0),
             )?;
             let now = Utc::now();
-            let current = tracking::leg(tx, leg)?.expect("leg").state;
+            let current = tracking::leg(tx, leg)?.expect("leg");
             tracking::insert_new_events(tx, leg, std::slice::from_ref(&e), now)?;
-            let state = apply(current, e.status, e.at);
-            tracking::set_leg_state(tx, leg, (current.status, &state), Some(e.at), now)
+            let state = apply(current.state, e.status, e.at);
+            tracking::set_leg_state(tx, &current, &state, Some(e.at), now)
         })
         .unwrap();
 }

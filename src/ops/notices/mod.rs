@@ -27,7 +27,6 @@ use rusqlite::Transaction;
 
 use crate::channels::ChannelError;
 use crate::domain::notice::{self, NoticeKind};
-use crate::domain::pep::PepId;
 use crate::domain::tracking::{Direction, LegStatus};
 use crate::storage::{outbox, StorageError};
 
@@ -57,17 +56,17 @@ pub fn optout_key(secrets: &crate::storage::keys::Secrets) -> [u8; 32] {
     crate::storage::keys::derive(&secrets.code_key, OPTOUT_LABEL)
 }
 
-/// Inside the transaction that moved a leg: the notice the move causes, if any.
+/// Inside the transaction that moved a leg of PEP row `pep`: the notice the move causes, if any.
 pub fn on_leg_change(
     tx: &Transaction,
-    pep: &PepId,
+    pep: i64,
     direction: Direction,
     from: LegStatus,
     to: LegStatus,
     now: DateTime<Utc>,
 ) -> Result<(), StorageError> {
     if let Some(kind) = notice::for_leg_change(direction, from, to) {
-        outbox::enqueue_for(tx, pep, kind, now)?;
+        outbox::enqueue(tx, pep, kind, now)?;
     }
     Ok(())
 }

@@ -109,12 +109,12 @@ pub(in crate::ops) fn apply_events(
         .fold(leg.state, |s, e| apply(s, e.status, e.at));
     let last = fresh.iter().map(|e| e.at).chain(leg.last_event_at).max();
     if state != leg.state || last != leg.last_event_at {
-        store::set_leg_state(tx, leg.id, (leg.state.status, &state), last, now)?;
+        store::set_leg_state(tx, leg, &state, last, now)?;
     }
     if state.status != leg.state.status {
         audit_change(chain, leg, &state, actor, now)?;
         let (from, to) = (leg.state.status, state.status);
-        crate::ops::notices::on_leg_change(tx, &leg.pep_id, leg.direction, from, to, now)?;
+        crate::ops::notices::on_leg_change(tx, leg.pep, leg.direction, from, to, now)?;
         report.status_changes += 1;
     }
     report.new_events += fresh.len();

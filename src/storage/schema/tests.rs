@@ -265,12 +265,17 @@ fn list_checks_accept_exactly_the_values_the_domain_writes() {
     assert!(!accepts("legs", "direction", "inbound"));
 }
 
+/// The version just before the migration holding `sql` (the list's numbering skips files).
+fn version_before(sql: &str) -> usize {
+    SQL.iter()
+        .position(|m| m.contains(sql))
+        .expect("a migration")
+}
+
 #[test]
 fn migration_19_moves_each_legs_last_push_to_its_polling_row() {
     let mut conn = Connection::open_in_memory().unwrap();
-    // The version before 0019 (the list's numbering skips some files).
-    let before = SQL.len() - 1;
-    assert!(SQL[before].contains("ALTER TABLE leg_polls ADD COLUMN last_push_at"));
+    let before = version_before("ALTER TABLE leg_polls ADD COLUMN last_push_at");
     migrations().to_version(&mut conn, before).unwrap();
     conn.execute_batch(
         "PRAGMA foreign_keys = OFF;
@@ -295,4 +300,61 @@ fn migration_19_moves_each_legs_last_push_to_its_polling_row() {
     assert_eq!(pushed, vec![(1, at), (2, None), (3, None)]);
     let gone = conn.prepare("SELECT last_push_at FROM leg_subscriptions");
     assert!(gone.is_err(), "the subscription keeps no copy of it");
+}
+
+#[test]
+fn migration_20_keeps_each_legs_newest_known_event_on_the_leg() {
+    let mut conn = Connection::open_in_memory().unwrap();
+    let before = version_before("ALTER TABLE legs ADD COLUMN newest_at");
+    migrations().to_version(&mut conn, before).unwrap();
+    let event = |leg: i64, at: &str, status: &str| {
+        format!(
+            "INSERT INTO leg_events (leg, at, status, raw_code, raw_text, location, recorded_at)
+             VALUES ({leg}, '{at}', '{status}', '', '{status} {at}', '', 't');"
+        )
+    };
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys = OFF;
+         INSERT INTO legs (pep, direction, carrier, tracking, updated_at)
+         VALUES (1, 'outbound', 'fedex', 'A', 't'), (1, 'return', 'fedex', 'B', 't'),
+                (2, 'outbound', 'fedex', 'C', 't');
+         {}{}{}{}",
+        event(1, "2024-05-01T10:00:00.000Z", "in_transit"),
+        event(1, "2024-05-03T10:00:00.000Z", "pre_transit"),
+        event(1, "2024-05-04T10:00:00.000Z", "unknown"),
+        event(2, "2024-05-02T10:00:00.000Z", "unknown"),
+    ))
+    .unwrap();
+    migrations().to_latest(&mut conn).unwrap();
+    let newest = |conn: &Connection| -> Vec<Option<String>> {
+        conn.prepare("SELECT newest_at FROM legs ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let t = |s: &str| Some(s.to_string());
+    // Stored events: the newest known one, whatever its status; an 'unknown' one never.
+    assert_eq!(
+        newest(&conn),
+        vec![t("2024-05-03T10:00:00.000Z"), None, None]
+    );
+    // New events: a newer known one moves it, an older one or an 'unknown' one does not.
+    conn.execute_batch(&format!(
+        "{}{}{}{}",
+        event(1, "2024-05-02T10:00:00.000Z", "delivered"),
+        event(1, "2024-05-09T10:00:00.000Z", "unknown"),
+        event(2, "2024-05-05T10:00:00.000Z", "exception"),
+        event(3, "2024-05-06T10:00:00.000Z", "unknown"),
+    ))
+    .unwrap();
+    assert_eq!(
+        newest(&conn),
+        vec![
+            t("2024-05-03T10:00:00.000Z"),
+            t("2024-05-05T10:00:00.000Z"),
+            None
+        ]
+    );
 }

@@ -20,6 +20,8 @@ pub const NEVER: &str = "9999";
 #[derive(Debug, Clone, PartialEq)]
 pub struct DueLeg {
     pub id: i64,
+    /// The PEP's row id, and its public id.
+    pub pep: i64,
     pub pep_id: PepId,
     pub direction: Direction,
     pub carrier: Carrier,
@@ -66,13 +68,14 @@ macro_rules! due_select {
     () => {
         "
     SELECT l.id, p.pep_id, l.direction, l.carrier, l.tracking, l.status, l.status_at,
-           (SELECT e.at FROM leg_events e WHERE e.leg = l.id AND e.status != 'unknown'
-             ORDER BY e.at DESC LIMIT 1),
-           l.last_event_at, lp.since, lp.poll_day, lp.polls_today, lp.failures, lp.visible,
-           EXISTS (SELECT 1 FROM legs o WHERE o.pep = l.pep AND o.direction = 'outbound'
-                                          AND o.status = 'delivered'),
+           l.newest_at, l.last_event_at, lp.since, lp.poll_day, lp.polls_today, lp.failures,
+           lp.visible,
+           l.direction = 'return'
+             AND EXISTS (SELECT 1 FROM legs o WHERE o.pep = l.pep AND o.direction = 'outbound'
+                                                AND o.status = 'delivered'),
            lp.next_poll_at,
-           (SELECT s.expires_at FROM leg_subscriptions s WHERE s.leg = l.id AND s.state = 'active')
+           (SELECT s.expires_at FROM leg_subscriptions s WHERE s.leg = l.id AND s.state = 'active'),
+           l.pep
       FROM leg_polls lp JOIN legs l ON l.id = lp.leg JOIN peps p ON p.id = l.pep"
     };
 }
@@ -99,11 +102,15 @@ type RawDue = (
     String,
 );
 
-pub(super) fn raw_due(r: &Row) -> rusqlite::Result<(RawDue, Option<DateTime<Utc>>)> {
-    Ok((r.try_into()?, r.get(16)?))
+/// A due row: the [`RawDue`] tuple, then the columns past a tuple's 16 (until when pushed,
+/// the PEP's row id).
+pub(super) type DueRow = (RawDue, Option<DateTime<Utc>>, i64);
+
+pub(super) fn raw_due(r: &Row) -> rusqlite::Result<DueRow> {
+    Ok((r.try_into()?, r.get(16)?, r.get(17)?))
 }
 
-pub(super) fn to_due((raw, push_until): (RawDue, Option<DateTime<Utc>>)) -> DueLeg {
+pub(super) fn to_due((raw, push_until, pep): DueRow) -> DueLeg {
     let (
         id,
         pep_id,
@@ -124,6 +131,7 @@ pub(super) fn to_due((raw, push_until): (RawDue, Option<DateTime<Utc>>)) -> DueL
     ) = raw;
     DueLeg {
         id,
+        pep,
         pep_id,
         direction: dir,
         carrier,
@@ -255,11 +263,12 @@ pub fn insert_new_events<'a>(
 }
 
 /// Writes a leg's status, the time of the event that set it, and its newest event's time;
-/// recomputes its PEP's stage when the status is not `before` (a stage follows statuses only).
+/// recomputes its PEP's stage when the status is not the one `leg` was read with (a stage
+/// follows statuses only).
 pub fn set_leg_state(
     tx: &Transaction,
-    leg: i64,
-    (before, state): (LegStatus, &LegState),
+    leg: &DueLeg,
+    state: &LegState,
     last_event_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -267,14 +276,14 @@ pub fn set_leg_state(
         "UPDATE legs SET status = ?2, status_at = ?3, last_event_at = ?4, updated_at = ?5 WHERE id = ?1",
     )?
     .execute(params![
-        leg,
+        leg.id,
         state.status.as_str(),
         state.status_at.map(ts),
         last_event_at.map(ts),
         ts(now)
     ])?;
-    if state.status != before {
-        super::stage::refresh_stage_of_leg(tx, leg)?;
+    if state.status != leg.state.status {
+        super::stage::refresh_stage(tx, &[leg.pep])?;
     }
     Ok(())
 }

@@ -28,13 +28,7 @@ pub fn carrier_event(app: &TestApp, pep: &str, direction: &str, e: TrackingEvent
             )?;
             let now = Utc::now();
             let current = tracking::leg(tx, leg)?.expect("leg");
-            tracking::insert_new_events(
-                tx,
-                leg,
-                current.state.newest,
-                std::slice::from_ref(&e),
-                now,
-            )?;
+            tracking::insert_new_events(tx, leg, std::slice::from_ref(&e), now)?;
             let state = apply(current.state, e.status, e.at);
             tracking::set_leg_state(tx, &current, &state, Some(e.at), now)
         })

@@ -102,7 +102,7 @@ pub(in crate::ops) fn apply_events(
     report: &mut PassReport,
 ) -> Result<LegState, OpsError> {
     let tx = chain.tx();
-    let mut fresh = store::insert_new_events(tx, leg.id, leg.state.newest, events, now)?;
+    let mut fresh = store::insert_new_events(tx, leg.id, events, now)?;
     fresh.sort_by_key(|e| e.at);
     let state = fresh
         .iter()

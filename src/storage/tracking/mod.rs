@@ -210,24 +210,31 @@ pub fn count_due(
 }
 
 /// Stores those of a leg's `events` not stored yet (the same leg, time, code, text and place
-/// count once, within `events` too); the new ones, in the order given. `newest` is the time
-/// of the leg's newest stored event as the caller read it (`legs.newest_at`).
-///
-/// A poll repeats a shipment's whole history, so most of its events are stored already: the
-/// stored events from the earliest given time on are read once (through the unique key, which
-/// covers them) and compared in place, and only the others are inserted. A push carries what
-/// happened since the last one: when every event is newer than `newest` nothing is read. The
-/// unique key decides in the end, so a `newest` read before another writer's insert costs an
-/// ignored insert, never a duplicate.
+/// count once, within `events` too); the new ones, in the order given. The leg's stored events
+/// are read once and compared in place (no copies): a carrier repeats a shipment's whole
+/// history in every answer and push, so most of `events` are already stored.
 pub fn insert_new_events<'a>(
     tx: &Transaction,
     leg: i64,
-    newest: Option<DateTime<Utc>>,
     events: &'a [TrackingEvent],
     now: DateTime<Utc>,
 ) -> Result<Vec<&'a TrackingEvent>> {
     let times: Vec<String> = events.iter().map(|e| ts(e.at)).collect();
-    let known = stored_among(tx, leg, newest, events, &times)?;
+    let mut known = vec![false; events.len()];
+    let mut stored = tx
+        .prepare_cached("SELECT at, raw_code, raw_text, location FROM leg_events WHERE leg = ?1")?;
+    let mut rows = stored.query([leg])?;
+    while let Some(r) = rows.next()? {
+        let text = |i| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
+        let (at, code, text, place) = (text(0)?, text(1)?, text(2)?, text(3)?);
+        for (i, e) in events.iter().enumerate() {
+            known[i] = known[i]
+                || (times[i] == at
+                    && e.raw_code == code
+                    && e.raw_text == text
+                    && e.location == place);
+        }
+    }
     let mut insert = tx.prepare_cached(
         "INSERT OR IGNORE INTO leg_events (leg, at, status, raw_code, raw_text, location, recorded_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -253,39 +260,6 @@ pub fn insert_new_events<'a>(
         }
     }
     Ok(fresh)
-}
-
-/// Which of `events` (at `times`, as stored) the leg has stored already.
-fn stored_among(
-    tx: &Transaction,
-    leg: i64,
-    newest: Option<DateTime<Utc>>,
-    events: &[TrackingEvent],
-    times: &[String],
-) -> Result<Vec<bool>> {
-    let mut known = vec![false; events.len()];
-    let Some(from) = times.iter().min() else {
-        return Ok(known);
-    };
-    if events.iter().all(|e| newest.is_none_or(|n| e.at > n)) {
-        return Ok(known);
-    }
-    let mut stored = tx.prepare_cached(
-        "SELECT at, raw_code, raw_text, location FROM leg_events WHERE leg = ?1 AND at >= ?2",
-    )?;
-    let mut rows = stored.query(params![leg, from])?;
-    while let Some(r) = rows.next()? {
-        let text = |i| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
-        let (at, code, text, place) = (text(0)?, text(1)?, text(2)?, text(3)?);
-        for (i, e) in events.iter().enumerate() {
-            known[i] = known[i]
-                || (times[i] == at
-                    && e.raw_code == code
-                    && e.raw_text == text
-                    && e.location == place);
-        }
-    }
-    Ok(known)
 }
 
 /// Writes a leg's status, the time of the event that set it, and its newest event's time;

@@ -39,40 +39,27 @@ fn stored(conn: &Connection) -> i64 {
 }
 
 #[test]
-fn a_history_repeated_stores_only_its_new_events_whatever_newest_the_caller_read() {
+fn a_history_repeated_stores_only_its_new_events() {
     let mut conn = conn();
     let tx = conn.transaction().unwrap();
     let first = [event(1, "PU"), event(2, "DP")];
-    let fresh = insert_new_events(&tx, 1, None, &first, t0()).unwrap();
+    let fresh = insert_new_events(&tx, 1, &first, t0()).unwrap();
     assert_eq!(codes(&fresh), ["PU", "DP"]);
-    let newest = Some(t0() + Duration::hours(2));
-    // A poll repeats the history and adds a scan: read back, only the scan is new.
+    // A poll repeats the history and adds a scan: only the scan is new.
     let polled = [event(1, "PU"), event(2, "DP"), event(3, "AR")];
     assert_eq!(
-        codes(&insert_new_events(&tx, 1, newest, &polled, t0()).unwrap()),
+        codes(&insert_new_events(&tx, 1, &polled, t0()).unwrap()),
         ["AR"]
     );
-    // A caller that read the leg before those inserts (no newest, or an older one) skips the
-    // read; the unique key still refuses every repeat.
-    for stale in [None, Some(t0())] {
-        assert!(insert_new_events(&tx, 1, stale, &polled, t0())
-            .unwrap()
-            .is_empty());
-    }
-    // A push of what happened since: newer than the newest, stored without a read.
+    assert!(insert_new_events(&tx, 1, &polled, t0()).unwrap().is_empty());
+    // The same scan twice in one push counts once.
     let pushed = [event(4, "OD"), event(4, "OD")];
-    let newest = Some(t0() + Duration::hours(3));
     assert_eq!(
-        codes(&insert_new_events(&tx, 1, newest, &pushed, t0()).unwrap()),
+        codes(&insert_new_events(&tx, 1, &pushed, t0()).unwrap()),
         ["OD"]
     );
     // Another leg's identical scans are its own.
-    assert_eq!(
-        insert_new_events(&tx, 2, None, &polled, t0())
-            .unwrap()
-            .len(),
-        3
-    );
+    assert_eq!(insert_new_events(&tx, 2, &polled, t0()).unwrap().len(), 3);
     assert_eq!(stored(&tx), 4 + 3);
 }
 
@@ -80,15 +67,12 @@ fn a_history_repeated_stores_only_its_new_events_whatever_newest_the_caller_read
 fn an_older_event_not_seen_before_is_stored_even_when_the_leg_has_newer_ones() {
     let mut conn = conn();
     let tx = conn.transaction().unwrap();
-    insert_new_events(&tx, 1, None, &[event(5, "DL")], t0()).unwrap();
-    let newest = Some(t0() + Duration::hours(5));
+    insert_new_events(&tx, 1, &[event(5, "DL")], t0()).unwrap();
     let late_scan = [event(2, "DP"), event(5, "DL")];
     assert_eq!(
-        codes(&insert_new_events(&tx, 1, newest, &late_scan, t0()).unwrap()),
+        codes(&insert_new_events(&tx, 1, &late_scan, t0()).unwrap()),
         ["DP"]
     );
-    assert!(insert_new_events(&tx, 1, None, &[], t0())
-        .unwrap()
-        .is_empty());
+    assert!(insert_new_events(&tx, 1, &[], t0()).unwrap().is_empty());
     assert_eq!(stored(&tx), 2);
 }

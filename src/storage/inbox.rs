@@ -167,14 +167,9 @@ pub fn pushed(
 
 #[cfg(test)]
 mod tests {
-    use rusqlite::Connection;
-
     #[test]
     fn the_worker_reads_pending_pushes_through_their_index_not_the_whole_inbox() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        crate::storage::schema::migrations()
-            .to_latest(&mut conn)
-            .unwrap();
+        let conn = crate::storage::schema::latest_in_memory();
         let plan: Vec<String> = conn
             .prepare(&format!("EXPLAIN QUERY PLAN {}", super::PENDING))
             .unwrap()

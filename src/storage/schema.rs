@@ -34,5 +34,15 @@ pub fn migrations() -> Migrations<'static> {
     Migrations::new(SQL.iter().map(|sql| M::up(sql)).collect())
 }
 
+/// A fresh in-memory database at the latest schema, for the storage layer's tests.
+#[cfg(test)]
+pub(crate) fn latest_in_memory() -> rusqlite::Connection {
+    let mut conn = rusqlite::Connection::open_in_memory().expect("an in-memory database opens");
+    migrations()
+        .to_latest(&mut conn)
+        .expect("the migrations apply");
+    conn
+}
+
 #[cfg(test)]
 mod tests;

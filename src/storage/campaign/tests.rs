@@ -3,7 +3,7 @@
 
 use rusqlite::{params, Connection};
 
-use crate::storage::schema::migrations;
+use crate::storage::schema::latest_in_memory;
 
 const T: &str = "2022-01-01T00:00:00.000Z";
 const STATUSES: [Option<&str>; 4] = [None, Some("in_transit"), Some("delivered"), Some("unknown")];
@@ -75,8 +75,7 @@ fn one_pep(conn: &Connection, id: i64, flags: (bool, bool, bool), legs: [Option<
 
 #[test]
 fn the_work_sets_kept_by_triggers_always_equal_their_scans() {
-    let mut conn = Connection::open_in_memory().unwrap();
-    migrations().to_latest(&mut conn).unwrap();
+    let conn = latest_in_memory();
     conn.execute_batch(&format!(
         "INSERT INTO imports (id, file_name, file_sha256, rows, imported_at, actor)
          VALUES (1, 'x.csv', '', 0, '{T}', 'test');

@@ -7,11 +7,7 @@ use rusqlite::Connection;
 use super::{due_sql, REMINDER_SCAN};
 
 fn latest() -> Connection {
-    let mut conn = Connection::open_in_memory().unwrap();
-    crate::storage::schema::migrations()
-        .to_latest(&mut conn)
-        .unwrap();
-    conn
+    crate::storage::schema::latest_in_memory()
 }
 
 fn plan(conn: &Connection, sql: &str) -> String {

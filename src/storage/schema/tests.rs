@@ -11,9 +11,7 @@ use crate::domain::stage::Stage;
 use crate::domain::tracking::{Carrier, LegStatus};
 
 fn latest() -> Connection {
-    let mut conn = Connection::open_in_memory().unwrap();
-    migrations().to_latest(&mut conn).unwrap();
-    conn
+    latest_in_memory()
 }
 
 fn tables(conn: &Connection) -> Vec<(String, String)> {

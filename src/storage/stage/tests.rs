@@ -5,7 +5,7 @@ use rusqlite::{params, Connection};
 use super::*;
 use crate::domain::tracking::LegStatus;
 
-use crate::storage::schema::migrations;
+use crate::storage::schema::latest_in_memory;
 
 const LEG_CHOICES: [Option<LegStatus>; 8] = [
     None,
@@ -92,8 +92,7 @@ fn one_pep(
 
 #[test]
 fn every_combination_of_facts_gets_its_stage_and_the_counts_stay_exact() {
-    let mut conn = Connection::open_in_memory().unwrap();
-    migrations().to_latest(&mut conn).unwrap();
+    let mut conn = latest_in_memory();
     every_combination(&conn);
     let tx = conn.transaction().unwrap();
     let ids: Vec<i64> = (1..=768).collect();
@@ -119,8 +118,7 @@ fn every_combination_of_facts_gets_its_stage_and_the_counts_stay_exact() {
 
 #[test]
 fn counts_follow_inserts_updates_and_deletes_of_peps() {
-    let mut conn = Connection::open_in_memory().unwrap();
-    migrations().to_latest(&mut conn).unwrap();
+    let mut conn = latest_in_memory();
     conn.execute_batch(
         "INSERT INTO imports (id, file_name, file_sha256, rows, imported_at, actor)
          VALUES (1, 'x.csv', '', 0, '2022-01-01T00:00:00.000Z', 'test');",

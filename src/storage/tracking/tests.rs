@@ -21,11 +21,8 @@ fn event(hours: i64, code: &str) -> TrackingEvent {
 /// A schema without any leg: with foreign keys off, `leg_events` rows stand on their own,
 /// which is all these checks need.
 fn conn() -> Connection {
-    let mut conn = Connection::open_in_memory().unwrap();
+    let conn = crate::storage::schema::latest_in_memory();
     conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
-    crate::storage::schema::migrations()
-        .to_latest(&mut conn)
-        .unwrap();
     conn
 }
 

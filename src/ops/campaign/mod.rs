@@ -103,3 +103,6 @@ impl CampaignConfig {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

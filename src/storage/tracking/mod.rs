@@ -153,6 +153,17 @@ pub(super) fn to_due((raw, push_until, pep): DueRow) -> DueLeg {
     }
 }
 
+/// A leg as it stands, with its polling state: what a write transaction acts on, rather than
+/// a copy read before a carrier was asked (a push may have moved the leg meanwhile).
+pub fn due_leg(conn: &Connection, id: i64) -> Result<Option<DueLeg>> {
+    const SQL: &str = concat!(due_select!(), " WHERE l.id = ?1");
+    let raw = conn
+        .prepare_cached(SQL)?
+        .query_row([id], raw_due)
+        .optional()?;
+    Ok(raw.map(to_due))
+}
+
 const NOT_FINAL: &str = "l.status NOT IN ('delivered', 'return_to_sender')";
 
 /// The next page of `carrier`'s legs not yet final: those due by `now`, most overdue first;

@@ -3,9 +3,9 @@
 //! malformed for inspection.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, Transaction};
 
-use super::tracking::{due_select, raw_due, to_due, DueLeg};
+use super::tracking::{due_select, one_due, DueLeg};
 use super::{ts, Result};
 use crate::domain::tracking::Carrier;
 
@@ -131,11 +131,7 @@ pub fn leg_by_number(
     tracking: &str,
 ) -> Result<Option<DueLeg>> {
     const SQL: &str = concat!(due_select!(), " WHERE l.carrier = ?1 AND l.tracking = ?2");
-    let raw = conn
-        .prepare_cached(SQL)?
-        .query_row(params![carrier, tracking], raw_due)
-        .optional()?;
-    Ok(raw.map(to_due))
+    one_due(conn, SQL, params![carrier, tracking])
 }
 
 /// A push for `leg` arrived at `now`; for a pushed leg it also moves the safety-net poll on

@@ -45,12 +45,12 @@ fn shipped(dir: &std::path::Path) -> (Db, DueLeg) {
             )?)
         })
         .unwrap();
-    let leg = db.read(|c| store::due_leg(c, id)).unwrap().unwrap();
+    let leg = db.read(|c| store::leg(c, id)).unwrap().unwrap();
     (db, leg)
 }
 
 fn status(db: &Db, leg: i64) -> LegStatus {
-    db.read(|c| store::due_leg(c, leg))
+    db.read(|c| store::leg(c, leg))
         .unwrap()
         .unwrap()
         .state
@@ -66,7 +66,7 @@ fn a_poll_stored_after_a_push_acts_on_the_leg_as_the_push_left_it() {
     let delivered = [event(t, LegStatus::Delivered, "DL")];
     db.write(|tx| {
         audit::with_chain(tx, |chain| {
-            let now = store::due_leg(chain.tx(), asked.id)?.unwrap();
+            let now = store::leg(chain.tx(), asked.id)?.unwrap();
             let mut report = PassReport::default();
             apply_events(chain, &now, &delivered, &actor, t, &mut report)
         })

@@ -33,7 +33,7 @@ pub(in crate::ops) fn store_reply(
         for asked in legs {
             // The leg as it stands in this transaction, not as it was read before the call:
             // the inbox worker may have applied a push to it meanwhile.
-            let Some(leg) = store::due_leg(chain.tx(), asked.id)? else {
+            let Some(leg) = store::leg(chain.tx(), asked.id)? else {
                 continue;
             };
             store_answer(chain, &leg, &answers, attempts, actor, now, &mut report)?;

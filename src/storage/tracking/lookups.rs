@@ -2,16 +2,24 @@
 //! leg's shipment comes from (for the carrier simulator).
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Params};
 
-use super::{raw_due, to_due, DueLeg, DUE_SELECT};
+use super::{due_select, raw_due, to_due, DueLeg};
 use crate::domain::tracking::{Carrier, Direction, TrackingEvent};
 use crate::storage::Result;
 
-/// One leg by id (tests and screens).
+/// One leg by id, as it stands: screens, tests, and the transaction that stores a poll's reply
+/// (not the copy read before the carrier was asked: a push may have moved the leg meanwhile).
 pub fn leg(conn: &Connection, id: i64) -> Result<Option<DueLeg>> {
-    let sql = format!("{DUE_SELECT} WHERE l.id = ?1");
-    let raw = conn.query_row(&sql, params![id], raw_due).optional()?;
+    one_due(conn, concat!(due_select!(), " WHERE l.id = ?1"), [id])
+}
+
+/// The one leg `sql` (the [`DueLeg`] columns, then a condition) finds with `params`.
+pub fn one_due(conn: &Connection, sql: &str, params: impl Params) -> Result<Option<DueLeg>> {
+    let raw = conn
+        .prepare_cached(sql)?
+        .query_row(params, raw_due)
+        .optional()?;
     Ok(raw.map(to_due))
 }
 

@@ -11,7 +11,7 @@ use crate::domain::tracking::{Carrier, Direction, LegState, LegStatus, TrackingE
 
 mod lookups;
 
-pub use lookups::{events, leg, leg_origin, LegOrigin, StoredEvent};
+pub use lookups::{events, leg, leg_origin, one_due, LegOrigin, StoredEvent};
 
 /// `next_poll_at` of a final leg: never due.
 pub const NEVER: &str = "9999";
@@ -151,17 +151,6 @@ pub(super) fn to_due((raw, push_until, pep): DueRow) -> DueLeg {
         next_poll_at: next,
         push_until,
     }
-}
-
-/// A leg as it stands, with its polling state: what a write transaction acts on, rather than
-/// a copy read before a carrier was asked (a push may have moved the leg meanwhile).
-pub fn due_leg(conn: &Connection, id: i64) -> Result<Option<DueLeg>> {
-    const SQL: &str = concat!(due_select!(), " WHERE l.id = ?1");
-    let raw = conn
-        .prepare_cached(SQL)?
-        .query_row([id], raw_due)
-        .optional()?;
-    Ok(raw.map(to_due))
 }
 
 const NOT_FINAL: &str = "l.status NOT IN ('delivered', 'return_to_sender')";

@@ -102,7 +102,7 @@ impl Db {
         // The writer's statement journals (a statement's undo within its transaction: one
         // that fires triggers or checks foreign keys) stay in memory instead of spilling to a
         // temporary file: they hold the pages one statement changes, and a drill's pushes
-        // spent ~3 % of the whole run writing them to disk. (Readers keep SQLite's default:
+        // spent ~2 % of the whole run writing them to disk. (Readers keep SQLite's default:
         // a report's large sort may spill.)
         writer.pragma_update(None, "temp_store", "MEMORY")?;
         schema::migrations().to_latest(&mut writer)?;

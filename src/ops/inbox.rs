@@ -22,8 +22,8 @@ use crate::storage::audit::{self, Chain};
 use crate::storage::tracking::DueLeg;
 use crate::storage::{inbox, subscriptions, Db};
 
-/// A push to store: its carrier, raw body, and when it arrived.
-pub type ToStore = (Carrier, Vec<u8>, DateTime<Utc>);
+/// A push to store: its carrier, body (deflated), and when it arrived.
+pub type ToStore = (Carrier, inbox::Packed, DateTime<Utc>);
 
 /// The receivers' writer: pushes that arrive together share one commit (a carrier's burst of
 /// webhooks is one transaction, not one fsync each), and each is answered after it.
@@ -51,7 +51,10 @@ impl InboxWriter {
 
     /// Stores a push that passed its authenticity check; its inbox id, once committed.
     pub async fn store(&self, carrier: Carrier, body: Vec<u8>, now: DateTime<Utc>) -> Result<i64> {
-        let id = self.0.submit((carrier, body, now)).await.map_err(|e| {
+        // Deflated here, on the receiver's task: the writer only stores it.
+        let packed = inbox::Packed::new(&body);
+        drop(body);
+        let id = self.0.submit((carrier, packed, now)).await.map_err(|e| {
             TaskError::Interrupted(match e {
                 GroupError::Stopped => "el buzón de pushes se detuvo".into(),
                 GroupError::Failed(msg) => msg,

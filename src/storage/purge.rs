@@ -44,7 +44,10 @@ pub fn erase_personal_data(tx: &Transaction) -> Result<Erased> {
             SET address_line1 = '', address_line2 = NULL, city = '', postal_code = ''",
         [],
     )?;
-    tx.execute("UPDATE inbox SET body = X''", [])?;
+    tx.execute(
+        "UPDATE inbox SET body = X'', encoding = 'raw', raw_bytes = NULL",
+        [],
+    )?;
     let event_places = erase_event_places(tx)?;
     let document_files = tx.execute("DELETE FROM document_files", [])?;
     Ok(Erased {

@@ -22,6 +22,8 @@ const SQL: &[&str] = &[
     include_str!("../../db/migrations/0018_work_sets.sql"),
     include_str!("../../db/migrations/0019_push_on_polls.sql"),
     include_str!("../../db/migrations/0020_leg_newest.sql"),
+    include_str!("../../db/migrations/0021_leg_newest_by_writer.sql"),
+    include_str!("../../db/migrations/0022_inbox_deflate.sql"),
 ];
 
 /// How many migrations this build knows (a database made by it has this `user_version`).

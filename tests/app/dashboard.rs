@@ -30,7 +30,9 @@ pub fn carrier_event(app: &TestApp, pep: &str, direction: &str, e: TrackingEvent
             let current = tracking::leg(tx, leg)?.expect("leg");
             tracking::insert_new_events(tx, leg, std::slice::from_ref(&e), now)?;
             let state = apply(current.state, e.status, e.at);
-            tracking::set_leg_state(tx, &current, &state, Some(e.at), now)
+            let known = (e.status != LegStatus::Unknown).then_some(e.at);
+            let newest = current.state.newest.max(known);
+            tracking::set_leg_state(tx, &current, &state, (Some(e.at), newest), now)
         })
         .unwrap();
 }

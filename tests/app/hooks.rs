@@ -183,6 +183,21 @@ fn forged_duplicated_reordered_and_malformed_pushes_change_nothing_twice() {
     assert_eq!((r.pushes, r.malformed, r.status_changes), (4, 1, 1));
     assert_eq!(status_of(&app, leg), "delivered");
     assert_eq!(audits(), after_first + 1);
+    // The leg keeps its newest stored event with a known status (the exception after the
+    // delivery, which moved nothing), as the next event is weighed against it.
+    let newest = |sql: &str| -> Option<String> {
+        app.raw_sql().query_row(sql, [leg], |r| r.get(0)).unwrap()
+    };
+    let kept = newest("SELECT newest_at FROM legs WHERE id = ?1");
+    assert!(kept.is_some());
+    assert_eq!(
+        kept,
+        newest("SELECT max(at) FROM leg_events WHERE leg = ?1 AND status != 'unknown'")
+    );
+    assert_eq!(
+        newest("SELECT max(at) FROM leg_events WHERE leg = ?1 AND status = 'exception'"),
+        kept
+    );
     assert_eq!(
         scalar(&app, "SELECT count(*) FROM inbox WHERE state = 'malformed'"),
         1

@@ -262,24 +262,28 @@ pub fn insert_new_events<'a>(
     Ok(fresh)
 }
 
-/// Writes a leg's status, the time of the event that set it, and its newest event's time;
-/// recomputes its PEP's stage when the status is not the one `leg` was read with (a stage
-/// follows statuses only).
+/// Writes a leg's status, the time of the event that set it, and the times of its newest
+/// stored event and of its newest one with a known status (`(last, newest known)`); recomputes
+/// its PEP's stage when the status is not the one `leg` was read with (a stage follows
+/// statuses only).
 pub fn set_leg_state(
     tx: &Transaction,
     leg: &DueLeg,
     state: &LegState,
-    last_event_at: Option<DateTime<Utc>>,
+    (last_event_at, newest_at): (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
     now: DateTime<Utc>,
 ) -> Result<()> {
     tx.prepare_cached(
-        "UPDATE legs SET status = ?2, status_at = ?3, last_event_at = ?4, updated_at = ?5 WHERE id = ?1",
+        "UPDATE legs SET status = ?2, status_at = ?3, last_event_at = ?4, newest_at = ?5,
+                updated_at = ?6
+          WHERE id = ?1",
     )?
     .execute(params![
         leg.id,
         state.status.as_str(),
         state.status_at.map(ts),
         last_event_at.map(ts),
+        newest_at.map(ts),
         ts(now)
     ])?;
     if state.status != leg.state.status {

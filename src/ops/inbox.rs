@@ -90,7 +90,10 @@ pub fn process(db: &Db, actor: &Actor, now: DateTime<Utc>, limit: usize) -> Resu
     let parsed: Vec<_> = items
         .into_iter()
         .map(|item| {
-            let push = push::parse(item.carrier, &item.body);
+            let push = match &item.body {
+                Ok(body) => push::parse(item.carrier, body),
+                Err(why) => Err(CallError::Malformed(why.clone())),
+            };
             (item.id, item.carrier, push)
         })
         .collect();

@@ -11,7 +11,7 @@ use flate2::Compression;
 use rusqlite::{params, Connection, Transaction};
 
 use super::tracking::{due_select, one_due, DueLeg};
-use super::{ts, Result, StorageError};
+use super::{ts, Result};
 use crate::domain::tracking::Carrier;
 
 /// One stored push.
@@ -20,7 +20,9 @@ pub struct InboxItem {
     pub id: i64,
     pub carrier: Carrier,
     pub received_at: DateTime<Utc>,
-    pub body: Vec<u8>,
+    /// The body as received; why not, when the stored body cannot be read back (the worker
+    /// keeps such a push as malformed and moves on).
+    pub body: std::result::Result<Vec<u8>, String>,
 }
 
 /// A push kept because it could not be read.
@@ -108,9 +110,9 @@ pub fn pending(conn: &Connection, limit: usize) -> Result<Vec<InboxItem>> {
         let (id, carrier, received_at, stored, deflated, raw_len) = row?;
         let body = if deflated {
             inflate(&stored, raw_len.unwrap_or(0).max(0) as usize)
-                .ok_or_else(|| StorageError::Corrupt(format!("push {id}: cuerpo ilegible")))?
+                .ok_or_else(|| "el cuerpo guardado no se puede descomprimir".to_string())
         } else {
-            stored
+            Ok(stored)
         };
         items.push(InboxItem {
             id,
@@ -276,18 +278,21 @@ mod tests {
         );
         let items = pending(&tx, 10).unwrap();
         assert_eq!(items.len(), 2);
-        assert_eq!((items[0].id, &items[0].body), (id, &body));
+        assert_eq!((items[0].id, &items[0].body), (id, &Ok(body.clone())));
         // A body stored before bodies were deflated is read as it is.
-        assert_eq!((items[1].id, items[1].body.as_slice()), (old, &b"{}"[..]));
+        assert_eq!((items[1].id, &items[1].body), (old, &Ok(b"{}".to_vec())));
         // A malformed one is listed with its size as received.
         mark_malformed(&tx, id, "no se pudo leer", now).unwrap();
         assert_eq!(malformed(&tx, 10).unwrap()[0].bytes, body.len());
-        // A deflated body that does not inflate to its size is corrupt, not a shorter push.
+        // A deflated body that does not inflate to its size is unreadable, not a shorter
+        // push; the other pending pushes are still read.
         tx.execute(
             "UPDATE inbox SET state = 'pending', raw_bytes = raw_bytes + 1 WHERE id = ?1",
             [id],
         )
         .unwrap();
-        assert!(matches!(pending(&tx, 10), Err(StorageError::Corrupt(_))));
+        let items = pending(&tx, 10).unwrap();
+        assert!(items[0].body.is_err());
+        assert_eq!(items[1].body, Ok(b"{}".to_vec()));
     }
 }

@@ -100,28 +100,20 @@ const PENDING: &str = "SELECT id, carrier, received_at, body, encoding, raw_byte
 pub fn pending(conn: &Connection, limit: usize) -> Result<Vec<InboxItem>> {
     let mut stmt = conn.prepare_cached(PENDING)?;
     let rows = stmt.query_map([limit as i64], |r| {
-        let stored: Vec<u8> = r.get(3)?;
-        let deflated = r.get_ref(4)?.as_str()? == "deflate";
-        let raw_len: Option<i64> = r.get(5)?;
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, stored, deflated, raw_len))
-    })?;
-    let mut items = Vec::new();
-    for row in rows {
-        let (id, carrier, received_at, stored, deflated, raw_len) = row?;
-        let body = if deflated {
-            inflate(&stored, raw_len.unwrap_or(0).max(0) as usize)
-                .ok_or_else(|| "el cuerpo guardado no se puede descomprimir".to_string())
-        } else {
-            Ok(stored)
+        let (stored, raw_len): (Vec<u8>, Option<i64>) = (r.get(3)?, r.get(5)?);
+        let body = match r.get_ref(4)?.as_str()? {
+            "deflate" => inflate(&stored, raw_len.unwrap_or(0).max(0) as usize)
+                .ok_or_else(|| "el cuerpo guardado no se puede descomprimir".to_string()),
+            _ => Ok(stored),
         };
-        items.push(InboxItem {
-            id,
-            carrier,
-            received_at,
+        Ok(InboxItem {
+            id: r.get(0)?,
+            carrier: r.get(1)?,
+            received_at: r.get(2)?,
             body,
-        });
-    }
-    Ok(items)
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// A deflated body back, when it inflates to exactly `len` bytes.

@@ -30,8 +30,7 @@ pub fn carrier_event(app: &TestApp, pep: &str, direction: &str, e: TrackingEvent
             let current = tracking::leg(tx, leg)?.expect("leg");
             tracking::insert_new_events(tx, leg, std::slice::from_ref(&e), now)?;
             let state = apply(current.state, e.status, e.at);
-            let known = (e.status != LegStatus::Unknown).then_some(e.at);
-            let newest = current.state.newest.max(known);
+            let newest = tracking::newest_known(current.state.newest, [&e]);
             tracking::set_leg_state(tx, &current, &state, (Some(e.at), newest), now)
         })
         .unwrap();

@@ -7,7 +7,7 @@ use rusqlite::Transaction;
 use super::{by_number, failure_text, PassReport};
 use crate::carriers::{CallError, NumberResult, Tracked};
 use crate::domain::tracking::schedule::{self, fetches_today, spread, PollContext};
-use crate::domain::tracking::{apply, Carrier, LegState, LegStatus, TrackingEvent};
+use crate::domain::tracking::{apply, Carrier, LegState, TrackingEvent};
 use crate::ops::{Actor, OpsError};
 use crate::storage::audit::{self, AuditEntry, Chain};
 use crate::storage::tracking::{self as store, DueLeg, PollRecord};
@@ -113,13 +113,7 @@ pub(in crate::ops) fn apply_events(
         .iter()
         .fold(leg.state, |s, e| apply(s, e.status, e.at));
     let last = fresh.iter().map(|e| e.at).chain(leg.last_event_at).max();
-    // The newest stored event with a known status (what `apply` weighs the next event against).
-    let newest = fresh
-        .iter()
-        .filter(|e| e.status != LegStatus::Unknown)
-        .map(|e| e.at)
-        .chain(leg.state.newest)
-        .max();
+    let newest = store::newest_known(leg.state.newest, fresh.iter().copied());
     if state != leg.state || last != leg.last_event_at || newest != leg.state.newest {
         store::set_leg_state(tx, leg, &state, (last, newest), now)?;
     }

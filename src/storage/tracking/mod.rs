@@ -262,6 +262,21 @@ pub fn insert_new_events<'a>(
     Ok(fresh)
 }
 
+/// The newest stored event with a known status once `fresh` are stored beside a leg whose
+/// newest was `stored` (what the leg's `newest_at` holds; `apply` weighs the next event
+/// against it).
+pub fn newest_known<'a>(
+    stored: Option<DateTime<Utc>>,
+    fresh: impl IntoIterator<Item = &'a TrackingEvent>,
+) -> Option<DateTime<Utc>> {
+    fresh
+        .into_iter()
+        .filter(|e| e.status != LegStatus::Unknown)
+        .map(|e| e.at)
+        .chain(stored)
+        .max()
+}
+
 /// Writes a leg's status, the time of the event that set it, and the times of its newest
 /// stored event and of its newest one with a known status (`(last, newest known)`); recomputes
 /// its PEP's stage when the status is not the one `leg` was read with (a stage follows

@@ -130,6 +130,10 @@ async fn poll_carrier(
         }
         return Ok(report);
     };
+    let d = db.clone();
+    if !blocking(move || Ok(d.read(|c| store::carries_any_leg(c, carrier))?)).await? {
+        return Ok(report);
+    }
     let mut cursor = Cursor::default();
     loop {
         let (d, c) = (db.clone(), cursor.clone());

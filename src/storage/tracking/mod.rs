@@ -195,6 +195,15 @@ pub fn due_legs(
         .collect::<rusqlite::Result<_>>()?)
 }
 
+/// Whether `carrier` carries any leg at all (through the legs' number index). A pass skips a
+/// carrier that carries none: its due-index walk would read every other carrier's due legs
+/// to return nothing (in a one-courier campaign, twice per pass).
+pub fn carries_any_leg(conn: &Connection, carrier: Carrier) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM legs WHERE carrier = ?1)")?
+        .query_row([carrier.as_str()], |r| r.get(0))?)
+}
+
 /// How many of `carrier`'s legs a pass would poll.
 pub fn count_due(
     conn: &Connection,

@@ -1,7 +1,8 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rusqlite::Connection;
 
-use super::insert_new_events;
+use super::{carries_any_leg, insert_new_events};
+use crate::domain::tracking::Carrier;
 use crate::domain::tracking::{LegStatus, TrackingEvent};
 
 fn t0() -> DateTime<Utc> {
@@ -72,4 +73,19 @@ fn an_older_event_not_seen_before_is_stored_even_when_the_leg_has_newer_ones() {
     );
     assert!(insert_new_events(&tx, 1, &[], t0()).unwrap().is_empty());
     assert_eq!(stored(&tx), 2);
+}
+
+#[test]
+fn a_carrier_carries_a_leg_once_one_of_its_numbers_is_stored() {
+    let conn = conn();
+    assert!(!carries_any_leg(&conn, Carrier::Fedex).unwrap());
+    conn.execute(
+        "INSERT INTO legs (pep, direction, carrier, tracking, updated_at)
+         VALUES (1, 'outbound', 'fedex', '794600000001', '2024-05-01T12:00:00.000Z')",
+        [],
+    )
+    .unwrap();
+    assert!(carries_any_leg(&conn, Carrier::Fedex).unwrap());
+    assert!(!carries_any_leg(&conn, Carrier::Ups).unwrap());
+    assert!(!carries_any_leg(&conn, Carrier::Dhl).unwrap());
 }

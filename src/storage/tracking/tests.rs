@@ -2,8 +2,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use rusqlite::Connection;
 
 use super::{carries_any_leg, insert_new_events};
-use crate::domain::tracking::Carrier;
-use crate::domain::tracking::{LegStatus, TrackingEvent};
+use crate::domain::tracking::{Carrier, LegStatus, TrackingEvent};
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap()
